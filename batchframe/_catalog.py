@@ -1,0 +1,375 @@
+"""The pricing catalog: a strict TOML schema parsed into `ModelPricing` entries and a Polars frame.
+
+A catalog file holds one ``[[entry]]`` table per ``(provider, model, effective_at)``;
+several entries for one ``(provider, model)`` form its price history. Rates are USD per
+one million tokens.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib.resources
+import math
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Any, Union
+
+import polars as pl
+
+from batchframe._errors import CatalogError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+__all__ = ["ModelPricing", "PricingCatalog", "catalog"]
+
+#: Anything `PricingCatalog.at` accepts as an instant.
+Instant = Union[datetime, str]
+
+_REQUIRED_KEYS = ("provider", "model", "input_per_million", "output_per_million", "effective_at")
+_OPTIONAL_RATE_KEYS = (
+    "cached_input_per_million",
+    "cache_write_per_million",
+    "batch_input_per_million",
+    "batch_output_per_million",
+    "flex_input_per_million",
+    "flex_output_per_million",
+)
+_RATE_KEYS = ("input_per_million", "output_per_million", *_OPTIONAL_RATE_KEYS)
+_INT_KEYS = ("prompt_cache_min_tokens",)
+_ALLOWED_KEYS = frozenset(_REQUIRED_KEYS + _OPTIONAL_RATE_KEYS + _INT_KEYS)
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})"
+)
+
+
+@dataclass(frozen=True)
+class ModelPricing:
+    """One catalog entry: the rates of one model from one instant on.
+
+    Rates are USD per one million tokens; an optional rate is ``None`` when the
+    provider publishes no such tier for the model.
+
+    Examples:
+        >>> import batchframe as bf
+        >>> p = bf.catalog().latest("openai", "gpt-5.4")
+        >>> (p.input_per_million, p.batch_input_per_million, p.has_batch_tier)
+        (2.5, 1.25, True)
+    """
+
+    provider: str
+    model: str
+    effective_at: datetime
+    input_per_million: float
+    output_per_million: float
+    cached_input_per_million: float | None = None
+    cache_write_per_million: float | None = None
+    batch_input_per_million: float | None = None
+    batch_output_per_million: float | None = None
+    flex_input_per_million: float | None = None
+    flex_output_per_million: float | None = None
+    prompt_cache_min_tokens: int | None = None
+
+    @property
+    def has_batch_tier(self) -> bool:
+        """Whether both Batch-API rates are published for this entry."""
+        return self.batch_input_per_million is not None and self.batch_output_per_million is not None
+
+    @property
+    def has_flex_tier(self) -> bool:
+        """Whether both Flex-tier rates are published for this entry."""
+        return self.flex_input_per_million is not None and self.flex_output_per_million is not None
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(ModelPricing))
+
+#: The schema of `PricingCatalog.frame`, in column order.
+FRAME_SCHEMA = pl.Schema(
+    {
+        "provider": pl.String,
+        "model": pl.String,
+        "effective_at": pl.Datetime("us", "UTC"),
+        **{key: pl.Float64 for key in _RATE_KEYS},
+        "prompt_cache_min_tokens": pl.Int64,
+    }
+)
+assert set(FRAME_SCHEMA.names()) == set(_FIELD_NAMES)
+
+
+def _entry_label(index: int, raw: Mapping[str, Any]) -> str:
+    def name(key: str) -> str:
+        value = raw.get(key)
+        return value if isinstance(value, str) and value else "?"
+
+    return f"entry {index} ({name('provider')}/{name('model')})"
+
+
+def _parse_instant(value: object) -> datetime | None:
+    """An aware UTC datetime from an RFC 3339 string or a TOML offset datetime, else None."""
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc) if value.tzinfo is not None else None
+    if not isinstance(value, str):
+        return None
+    match = _RFC3339.fullmatch(value.strip())
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, frac, offset = match.groups()
+    micro = int((frac or "0")[:6].ljust(6, "0"))
+    if offset in ("Z", "z"):
+        tz = timezone.utc
+    else:
+        sign = 1 if offset[0] == "+" else -1
+        hours, minutes = int(offset[1:3]), int(offset[4:6])
+        if hours > 23 or minutes > 59:
+            return None
+        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    try:
+        instant = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz
+        )
+    except ValueError:
+        return None
+    return instant.astimezone(timezone.utc)
+
+
+def _to_utc(when: Instant) -> datetime:
+    """Normalise what `PricingCatalog.at` accepts; naive datetimes are taken as UTC."""
+    if isinstance(when, datetime):
+        return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+    if isinstance(when, str):
+        parsed = _parse_instant(when)
+        if parsed is None:
+            raise ValueError(f"not an RFC 3339 instant with an offset: {when!r}")
+        return parsed
+    raise TypeError(f"expected a datetime or an RFC 3339 string, got {type(when).__name__}")
+
+
+def _validate_entry(index: int, raw: object) -> ModelPricing:
+    if not isinstance(raw, Mapping):
+        raise CatalogError(f"entry {index}: expected a table ([[entry]]), got {type(raw).__name__}")
+    label = _entry_label(index, raw)
+    missing = [key for key in _REQUIRED_KEYS if key not in raw]
+    if missing:
+        raise CatalogError(f"{label}: missing required key {missing[0]!r}")
+    for key in raw:
+        if key not in _ALLOWED_KEYS:
+            hint = difflib.get_close_matches(key, sorted(_ALLOWED_KEYS), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise CatalogError(f"{label}: unknown key {key!r}{suggestion}")
+    values: dict[str, Any] = {}
+    for key in ("provider", "model"):
+        value = raw[key]
+        if not isinstance(value, str) or not value:
+            raise CatalogError(f"{label}: key {key!r} must be a non-empty string, got {value!r}")
+        values[key] = value
+    for key in _RATE_KEYS:
+        if key not in raw:
+            continue
+        value = raw[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise CatalogError(f"{label}: key {key!r} must be a number, got {value!r}")
+        if not math.isfinite(value) or value < 0:
+            raise CatalogError(f"{label}: key {key!r} must be a finite rate >= 0, got {value!r}")
+        values[key] = float(value)
+    for key in _INT_KEYS:
+        if key not in raw:
+            continue
+        value = raw[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise CatalogError(f"{label}: key {key!r} must be an integer >= 0, got {value!r}")
+        values[key] = value
+    raw_instant = raw["effective_at"]
+    instant = _parse_instant(raw_instant)
+    if instant is None:
+        if isinstance(raw_instant, (datetime, date, time)):
+            shown = raw_instant.isoformat()
+        else:
+            shown = repr(raw_instant)
+        raise CatalogError(
+            f"{label}: key 'effective_at' must be an RFC 3339 instant with an offset "
+            f"(e.g. 2026-01-01T00:00:00Z), got {shown}"
+        )
+    values["effective_at"] = instant
+    return ModelPricing(**values)
+
+
+class PricingCatalog:
+    """Per-model list prices with their history, validated against the catalog schema.
+
+    Build one with `PricingCatalog.parse` (TOML text) or `PricingCatalog.load` (a file);
+    `batchframe.catalog()` is the embedded default.
+
+    Examples:
+        >>> import batchframe as bf
+        >>> cat = bf.PricingCatalog.parse('''
+        ... [[entry]]
+        ... provider = "acme"
+        ... model = "m1"
+        ... input_per_million = 2.0
+        ... output_per_million = 8.0
+        ... batch_input_per_million = 1.0
+        ... batch_output_per_million = 4.0
+        ... effective_at = "2026-01-01T00:00:00Z"
+        ...
+        ... [[entry]]
+        ... provider = "acme"
+        ... model = "m1"
+        ... input_per_million = 1.0
+        ... output_per_million = 4.0
+        ... effective_at = "2026-06-01T00:00:00+02:00"
+        ... ''')
+        >>> cat.pairs()
+        [('acme', 'm1')]
+        >>> cat.latest("acme", "m1").has_batch_tier
+        False
+        >>> cat.at("acme", "m1", "2026-03-01T00:00:00Z").batch_input_per_million
+        1.0
+        >>> cat.frame.select("model", "effective_at", "input_per_million")
+        shape: (2, 3)
+        ┌───────┬─────────────────────────┬───────────────────┐
+        │ model ┆ effective_at            ┆ input_per_million │
+        │ ---   ┆ ---                     ┆ ---               │
+        │ str   ┆ datetime[μs, UTC]       ┆ f64               │
+        ╞═══════╪═════════════════════════╪═══════════════════╡
+        │ m1    ┆ 2026-01-01 00:00:00 UTC ┆ 2.0               │
+        │ m1    ┆ 2026-05-31 22:00:00 UTC ┆ 1.0               │
+        └───────┴─────────────────────────┴───────────────────┘
+    """
+
+    def __init__(self, entries: Iterable[ModelPricing] = ()) -> None:
+        by_pair: dict[tuple[str, str], list[ModelPricing]] = {}
+        seen: dict[tuple[str, str, datetime], int] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, ModelPricing):
+                raise CatalogError(f"entry {index}: expected a ModelPricing, got {type(entry).__name__}")
+            key = (entry.provider, entry.model, entry.effective_at)
+            if key in seen:
+                raise CatalogError(
+                    f"entry {index} ({entry.provider}/{entry.model}): duplicate of entry {seen[key]} "
+                    f"for effective_at {entry.effective_at.isoformat()}"
+                )
+            seen[key] = index
+            by_pair.setdefault((entry.provider, entry.model), []).append(entry)
+        self._history = {
+            pair: tuple(sorted(history, key=lambda e: e.effective_at))
+            for pair, history in sorted(by_pair.items())
+        }
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def parse(cls, text: str) -> PricingCatalog:
+        """Parse catalog TOML text; raise `CatalogError` on any schema violation."""
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"invalid TOML: {exc}") from None
+        return cls._from_document(document)
+
+    @classmethod
+    def load(cls, path: str | Path) -> PricingCatalog:
+        """Read and parse a catalog file; errors name the file."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CatalogError(f"{path}: cannot read catalog: {exc}") from None
+        try:
+            return cls.parse(text)
+        except CatalogError as exc:
+            raise CatalogError(f"{path}: {exc}") from None
+
+    @classmethod
+    def _from_document(cls, document: Mapping[str, Any]) -> PricingCatalog:
+        unknown = sorted(set(document) - {"entry"})
+        if unknown:
+            raise CatalogError(
+                f"unknown top-level key {unknown[0]!r}: a catalog holds only [[entry]] tables"
+            )
+        raw_entries = document.get("entry", [])
+        if not isinstance(raw_entries, list):
+            raise CatalogError("'entry' must be an array of tables ([[entry]])")
+        return cls(_validate_entry(index, raw) for index, raw in enumerate(raw_entries))
+
+    # -- queries ------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return sum(len(history) for history in self._history.values())
+
+    def __iter__(self) -> Iterator[ModelPricing]:
+        for history in self._history.values():
+            yield from history
+
+    def __repr__(self) -> str:
+        return f"PricingCatalog({len(self)} entries, {len(self._history)} models)"
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every ``(provider, model)`` in the catalog, sorted."""
+        return list(self._history)
+
+    def history(self, provider: str, model: str) -> tuple[ModelPricing, ...]:
+        """All entries of one pair, oldest first (empty for an unknown pair)."""
+        return self._history.get((provider, model), ())
+
+    def latest(self, provider: str, model: str) -> ModelPricing | None:
+        """The entry with the greatest ``effective_at``, or None for an unknown pair."""
+        history = self._history.get((provider, model))
+        return history[-1] if history else None
+
+    def at(self, provider: str, model: str, when: Instant) -> ModelPricing | None:
+        """The last entry with ``effective_at <= when``; the earliest one if `when` predates all.
+
+        `when` is an aware datetime, a naive datetime (taken as UTC) or an RFC 3339 string.
+        Returns None for an unknown pair.
+        """
+        history = self._history.get((provider, model))
+        if not history:
+            return None
+        instant = _to_utc(when)
+        chosen = history[0]
+        for entry in history:
+            if entry.effective_at <= instant:
+                chosen = entry
+            else:
+                break
+        return chosen
+
+    @functools.cached_property
+    def frame(self) -> pl.DataFrame:
+        """One row per entry, sorted by provider, model and ``effective_at`` (UTC)."""
+        columns = {name: [getattr(entry, name) for entry in self] for name in FRAME_SCHEMA.names()}
+        return pl.DataFrame(columns, schema=FRAME_SCHEMA)
+
+    @functools.cached_property
+    def latest_frame(self) -> pl.DataFrame:
+        """`frame` reduced to each pair's latest entry."""
+        return self.frame.group_by("provider", "model", maintain_order=True).last()
+
+
+def _embedded_text() -> str:
+    packaged = importlib.resources.files("batchframe").joinpath("pricing.toml")
+    if packaged.is_file():  # an installed wheel carries the root pricing.toml here
+        return packaged.read_text(encoding="utf-8")
+    # A source checkout or editable install: read the one file at the repository root.
+    return (Path(__file__).resolve().parent.parent / "pricing.toml").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def catalog() -> PricingCatalog:
+    """The embedded default catalog (the repository's ``pricing.toml``), parsed once.
+
+    Examples:
+        >>> import batchframe as bf
+        >>> p = bf.catalog().latest("openai", "gpt-5.5")
+        >>> (p.input_per_million, p.output_per_million, p.batch_input_per_million)
+        (5.0, 30.0, 2.5)
+        >>> bf.catalog().latest("groq", "llama-3.1-8b-instant").has_batch_tier
+        False
+    """
+    return PricingCatalog.parse(_embedded_text())

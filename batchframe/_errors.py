@@ -1,0 +1,24 @@
+"""The exception types of batchframe."""
+
+from __future__ import annotations
+
+__all__ = ["AggregateError", "BatchframeError", "CatalogError"]
+
+
+class BatchframeError(ValueError):
+    """Base class of every error batchframe raises for bad data."""
+
+
+class AggregateError(BatchframeError):
+    """Request aggregates (or request logs) that do not match SPEC §1.
+
+    The message names the column, what was expected and, for a bad value, the
+    first offending row index and the value.
+    """
+
+
+class CatalogError(BatchframeError):
+    """A pricing catalog that does not match the catalog schema.
+
+    The message names the entry (its index, provider and model) and the key.
+    """

@@ -1,0 +1,289 @@
+"""Any accepted container of request aggregates -> a validated Polars LazyFrame.
+
+Schema problems (a missing column, a wrong type) are raised at once. Value problems
+(nulls, negative counts, non-finite costs, fractional float counts) are checked with a
+handful of vectorized aggregates: eagerly for eager inputs, and at collect time for a
+LazyFrame, whose data does not exist yet.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from typing import TYPE_CHECKING, Any, Union
+
+import polars as pl
+import pyarrow as pa
+
+from batchframe._errors import AggregateError
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["AGGREGATE_COLUMNS", "AggregatesLike", "RequestAggregate", "validated"]
+
+#: The columns of a request aggregate, in order (SPEC §1).
+AGGREGATE_COLUMNS = (
+    "provider",
+    "model",
+    "tag",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "request_count",
+)
+_KEY_COLUMNS = ("provider", "model", "tag")
+_COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
+
+
+@dataclass(frozen=True)
+class RequestAggregate:
+    """One ``(provider, model, tag)`` segment of request logs (SPEC §1).
+
+    Examples:
+        >>> import batchframe as bf
+        >>> seg = bf.RequestAggregate("openai", "gpt-5.5", "nightly", 1_000_000, 1_000_000, 35.0, 10)
+        >>> bf.project_batch_savings([seg])["projected_savings_usd"].to_list()
+        [17.5]
+    """
+
+    provider: str
+    model: str
+    tag: str | None
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    request_count: int
+
+
+#: Everything `project_batch_savings` accepts as aggregates.
+AggregatesLike = Union[
+    pl.DataFrame,
+    pl.LazyFrame,
+    pa.Table,
+    pa.RecordBatch,
+    "pandas.DataFrame",
+    Sequence[RequestAggregate],
+    Sequence[Mapping[str, Any]],
+]
+
+_EMPTY_SCHEMA = pl.Schema(
+    {
+        "provider": pl.String,
+        "model": pl.String,
+        "tag": pl.String,
+        "input_tokens": pl.Int64,
+        "output_tokens": pl.Int64,
+        "cost_usd": pl.Float64,
+        "request_count": pl.Int64,
+    }
+)
+
+
+# -- containers -> polars ---------------------------------------------------------------
+
+
+def _from_pandas(frame: pandas.DataFrame) -> pl.DataFrame:
+    present = [name for name in AGGREGATE_COLUMNS if name in frame.columns]
+    try:
+        table = pa.Table.from_pandas(frame[present], preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+        column = next((name for name in present if f"column {name} " in str(exc)), None)
+        where = f"column {column!r}" if column else "pandas frame"
+        raise AggregateError(f"{where}: cannot convert to Arrow: {exc}") from None
+    return _from_arrow(table)
+
+
+def _from_arrow(data: pa.Table | pa.RecordBatch) -> pl.DataFrame:
+    present = [name for name in AGGREGATE_COLUMNS if name in data.schema.names]
+    frame = pl.from_arrow(data.select(present) if present else data)
+    assert isinstance(frame, pl.DataFrame)
+    return frame if present else frame.clear()
+
+
+def _first_bad_python_value(column: str, values: list[Any]) -> tuple[int, Any] | None:
+    if column in _KEY_COLUMNS:
+        ok: tuple[type, ...] = (str,)
+    else:
+        ok = (int, float)
+    for row, value in enumerate(values):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, ok)):
+            return row, value
+    return None
+
+
+def _from_rows(rows: Sequence[Any]) -> pl.DataFrame:
+    if not rows:
+        return pl.DataFrame(schema=_EMPTY_SCHEMA)
+    if all(isinstance(row, RequestAggregate) for row in rows):
+        columns = {name: [getattr(row, name) for row in rows] for name in AGGREGATE_COLUMNS}
+    elif all(isinstance(row, Mapping) for row in rows):
+        keys: set[str] = set().union(*(row.keys() for row in rows))
+        columns = {
+            name: [row.get(name) for row in rows] for name in AGGREGATE_COLUMNS if name in keys
+        }
+    else:
+        row, value = next(
+            (i, r) for i, r in enumerate(rows) if not isinstance(r, (RequestAggregate, Mapping))
+        )
+        raise AggregateError(
+            f"row {row}: expected a RequestAggregate or a mapping, got {type(value).__name__}"
+        )
+    series = []
+    for name, values in columns.items():
+        bad = _first_bad_python_value(name, values)
+        if bad is not None:
+            expected = "strings" if name in _KEY_COLUMNS else "numbers"
+            raise AggregateError(
+                f"column {name!r}: expected {expected}, got {bad[1]!r} at row {bad[0]}"
+            )
+        dtype = _EMPTY_SCHEMA[name] if all(v is None for v in values) else None
+        try:
+            series.append(pl.Series(name, values, dtype=dtype, strict=False))
+        except (TypeError, OverflowError, pl.exceptions.PolarsError) as exc:
+            raise AggregateError(f"column {name!r}: cannot build a column: {exc}") from None
+    return pl.DataFrame(series)
+
+
+def _to_polars(aggregates: object) -> pl.DataFrame | pl.LazyFrame:
+    if isinstance(aggregates, (pl.DataFrame, pl.LazyFrame)):
+        return aggregates
+    if isinstance(aggregates, (pa.Table, pa.RecordBatch)):
+        return _from_arrow(aggregates)
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and isinstance(aggregates, pandas.DataFrame):
+        return _from_pandas(aggregates)
+    if hasattr(aggregates, "__arrow_c_stream__"):  # any Arrow PyCapsule producer
+        return _from_arrow(pa.table(aggregates))
+    if isinstance(aggregates, Sequence) and not isinstance(aggregates, (str, bytes)):
+        return _from_rows(aggregates)
+    if is_dataclass(aggregates) or isinstance(aggregates, Mapping):
+        raise AggregateError(
+            f"expected a frame or a sequence of rows, got a single {type(aggregates).__name__}; "
+            "wrap it in a list"
+        )
+    raise AggregateError(
+        "expected request aggregates as a polars DataFrame/LazyFrame, a pyarrow Table/"
+        "RecordBatch, a pandas DataFrame or a sequence of RequestAggregate or mappings; "
+        f"got {type(aggregates).__name__}"
+    )
+
+
+# -- schema checks (no data needed) -------------------------------------------------------
+
+
+def _is_text(dtype: pl.DataType) -> bool:
+    return isinstance(dtype, (pl.String, pl.Categorical, pl.Enum, pl.Null))
+
+
+def check_schema(schema: pl.Schema) -> None:
+    """Raise `AggregateError` for a missing column or a column of the wrong type."""
+    for name in AGGREGATE_COLUMNS:
+        if name not in schema:
+            present = list(schema.names())
+            hint = difflib.get_close_matches(name, present, n=1)
+            suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise AggregateError(
+                f"missing column {name!r}: request aggregates need {list(AGGREGATE_COLUMNS)}; "
+                f"the input has {present}{suggestion}"
+            )
+    for name in _KEY_COLUMNS:
+        dtype = schema[name]
+        if not _is_text(dtype):
+            raise AggregateError(f"column {name!r}: expected strings, got dtype {dtype}")
+    for name in (*_COUNT_COLUMNS, "cost_usd"):
+        dtype = schema[name]
+        numeric = dtype.is_integer() or dtype.is_float() or isinstance(dtype, pl.Null)
+        if name == "cost_usd":
+            numeric = numeric or isinstance(dtype, pl.Decimal)
+        if not numeric:
+            expected = "a number" if name == "cost_usd" else "integers >= 0"
+            raise AggregateError(
+                f"column {name!r}: expected {expected}, got non-numeric dtype {dtype}"
+            )
+
+
+# -- value checks -------------------------------------------------------------------------
+
+
+def _value_checks(schema: pl.Schema) -> list[tuple[str, str, pl.Expr]]:
+    """(column, expectation, bad-row predicate) in the order they are reported."""
+    checks: list[tuple[str, str, pl.Expr]] = []
+    for name in AGGREGATE_COLUMNS:
+        column = pl.col(name)
+        if name == "tag":
+            continue
+        if name in ("provider", "model"):
+            checks.append((name, "a string, not null", column.is_null()))
+            continue
+        if name == "cost_usd":
+            checks.append((name, "a finite number, not null", column.is_null()))
+            if schema[name].is_float():
+                checks.append((name, "a finite number", column.is_nan()))
+                checks.append((name, "a finite number", column.is_infinite()))
+            continue
+        checks.append((name, "an integer >= 0, not null", column.is_null()))
+        if schema[name].is_float():
+            checks.append((name, "a whole, finite number", ~column.is_finite()))
+            checks.append((name, "a whole number", column != column.floor()))
+        if not schema[name].is_unsigned_integer():
+            checks.append((name, "an integer >= 0", column < 0))
+    return checks
+
+
+def _describe(value: object) -> str:
+    return "null" if value is None else repr(value)
+
+
+def check_values(frame: pl.DataFrame) -> pl.DataFrame:
+    """Raise `AggregateError` naming the first bad row of the first failing check.
+
+    The happy path is one parallel pass of cheap aggregates (null counts, minima,
+    finiteness); the offending row is located only when a check fails.
+    """
+    checks = _value_checks(frame.schema)
+    if not checks or frame.height == 0:
+        return frame
+    failed = frame.select(
+        [bad.fill_null(False).any().alias(str(i)) for i, (_, _, bad) in enumerate(checks)]
+    ).row(0)
+    for (name, expectation, bad), hit in zip(checks, failed):
+        if hit:
+            row = frame.select(bad.fill_null(False).arg_max()).item()
+            value = frame[name][row]
+            raise AggregateError(
+                f"column {name!r}: expected {expectation}, got {_describe(value)} at row {row}"
+            )
+    return frame
+
+
+def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
+    """The cast that makes a column's sums safe and exact (narrow ints widen, costs are Float64)."""
+    column = pl.col(name)
+    if name in _KEY_COLUMNS:
+        return column.cast(pl.String) if isinstance(dtype, pl.Null) else column
+    if name == "cost_usd":
+        return column if dtype == pl.Float64 else column.cast(pl.Float64)
+    if dtype.is_float() or isinstance(dtype, pl.Null):
+        return column.cast(pl.Float64)
+    return column if dtype in (pl.Int64, pl.UInt64) else column.cast(pl.Int64)
+
+
+def validated(aggregates: AggregatesLike) -> tuple[pl.LazyFrame, bool]:
+    """The aggregates as a LazyFrame of exactly `AGGREGATE_COLUMNS`, and whether the input was lazy.
+
+    Eager inputs are checked now; a LazyFrame gets its value checks when collected.
+    The caller's object is never modified.
+    """
+    data = _to_polars(aggregates)
+    lazy = isinstance(data, pl.LazyFrame)
+    schema = data.collect_schema() if lazy else data.schema
+    check_schema(schema)
+    canonical = [_canonical(name, schema[name]) for name in AGGREGATE_COLUMNS]
+    selected = data.select(AGGREGATE_COLUMNS)
+    if isinstance(selected, pl.DataFrame):
+        return check_values(selected).lazy().select(canonical), False
+    checked = selected.map_batches(check_values, schema=selected.collect_schema())
+    return checked.select(canonical), True

@@ -1,0 +1,224 @@
+"""The projection as one lazy Polars query: fold segments -> classify -> fold per tag -> finalize.
+
+Data flows one way. The only pass over the caller's rows is the first fold (a group-by on
+``provider, model, tag``); every later step runs on that small frame, which is why
+lower-casing tags and joining the catalog cost next to nothing however large the input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import polars as pl
+
+from batchframe._catalog import PricingCatalog
+from batchframe._catalog import catalog as default_catalog
+from batchframe._findings import FINDINGS_SCHEMA, summary_expr
+from batchframe._input import AggregatesLike, validated
+
+__all__ = [
+    "DEFAULT_BATCH_ELIGIBLE_TAGS",
+    "SEGMENT_STATUS",
+    "project_batch_savings",
+    "project_batch_savings_with_tags",
+]
+
+#: Tags that mark latency-insensitive traffic unless the caller names others (SPEC §3).
+DEFAULT_BATCH_ELIGIBLE_TAGS: tuple[str, ...] = (
+    "background",
+    "offline",
+    "nightly",
+    "batch",
+    "bulk",
+    "async",
+)
+
+#: Why a segment is or is not projected, in the order the rules are applied.
+SEGMENT_STATUS = pl.Enum(
+    ["projected", "untagged", "not_eligible", "unknown_model", "no_batch_tier", "already_batched"]
+)
+
+_SUMS = ("input_tokens", "output_tokens", "cost_usd", "request_count")
+TagsLike = str | Iterable[str] | None
+
+
+def eligible_tag_set(eligible_tags: TagsLike) -> list[str]:
+    """The lower-cased eligible set: None -> default, a bare string -> that one tag."""
+    if eligible_tags is None:
+        return list(DEFAULT_BATCH_ELIGIBLE_TAGS)
+    if isinstance(eligible_tags, str):
+        eligible_tags = (eligible_tags,)
+    tags = list(eligible_tags)
+    for tag in tags:
+        if not isinstance(tag, str):
+            raise TypeError(f"eligible_tags must be strings, got {tag!r} ({type(tag).__name__})")
+    return sorted({tag.lower() for tag in tags})
+
+
+def _check_catalog(catalog: PricingCatalog | None) -> PricingCatalog:
+    if catalog is None:
+        return default_catalog()
+    if not isinstance(catalog, PricingCatalog):
+        raise TypeError(f"catalog must be a PricingCatalog or None, got {type(catalog).__name__}")
+    return catalog
+
+
+def fold_segments(aggregates: pl.LazyFrame) -> pl.LazyFrame:
+    """Sum the counters per ``(provider, model, tag)``: the one pass over the input rows."""
+    return aggregates.group_by("provider", "model", "tag").agg(pl.col(_SUMS).sum())
+
+
+def batch_rates(catalog: PricingCatalog) -> pl.LazyFrame:
+    """Each pair's latest batch rates (null where the latest entry has no batch tier)."""
+    return catalog.latest_frame.lazy().select(
+        "provider",
+        "model",
+        pl.lit(True).alias("_in_catalog"),
+        pl.col("batch_input_per_million").alias("_rate_input"),
+        pl.col("batch_output_per_million").alias("_rate_output"),
+    )
+
+
+def classify(segments: pl.LazyFrame, rates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
+    """Add ``status`` and ``projected_batch_cost_usd`` (null unless projected) to each segment.
+
+    This is the single definition of the rules of SPEC §3 (eligibility, pricing, cost).
+    """
+    keyed = segments.with_columns(
+        pl.col("provider", "model", "tag").cast(pl.String),
+    ).join(rates, on=["provider", "model"], how="left", nulls_equal=False)
+    status = (
+        pl.when(pl.col("tag").is_null())
+        .then(pl.lit("untagged"))
+        .when(~pl.col("tag").str.to_lowercase().is_in(eligible))
+        .then(pl.lit("not_eligible"))
+        .when(pl.col("_in_catalog").is_null())
+        .then(pl.lit("unknown_model"))
+        .when(pl.col("_rate_input").is_null() | pl.col("_rate_output").is_null())
+        .then(pl.lit("no_batch_tier"))
+        .otherwise(pl.lit("projected"))
+        .cast(SEGMENT_STATUS)
+    )
+    cost = (
+        pl.col("input_tokens").cast(pl.Float64) * pl.col("_rate_input") / 1e6
+        + pl.col("output_tokens").cast(pl.Float64) * pl.col("_rate_output") / 1e6
+    )
+    return (
+        keyed.with_columns(status.alias("status"))
+        .with_columns(
+            pl.when(pl.col("status") == "projected")
+            .then(cost)
+            .otherwise(None)
+            .alias("projected_batch_cost_usd")
+        )
+        .drop("_in_catalog", "_rate_input", "_rate_output")
+    )
+
+
+def fold_findings(classified: pl.LazyFrame) -> pl.LazyFrame:
+    """Per tag: eligible spend, projected cost and requests of projected segments, plus total spend."""
+    return (
+        classified.with_columns(pl.col("cost_usd").sum().alias("_total_spend_usd"))
+        .filter(pl.col("status") == "projected")
+        .group_by("tag")
+        .agg(
+            pl.col("cost_usd").sum().alias("eligible_spend_usd"),
+            pl.col("projected_batch_cost_usd").sum(),
+            pl.col("request_count").sum(),
+            pl.col("_total_spend_usd").first(),
+        )
+    )
+
+
+def finalize(folded: pl.LazyFrame) -> pl.LazyFrame:
+    """Savings floor, shares, discount, summary and order: the findings frame of SPEC §3."""
+    eligible = pl.col("eligible_spend_usd")
+    savings = pl.col("projected_savings_usd")
+    total = pl.col("_total_spend_usd")
+    return (
+        folded.filter(eligible > 0)
+        .with_columns(
+            pl.max_horizontal(eligible - pl.col("projected_batch_cost_usd"), 0.0).alias(
+                "projected_savings_usd"
+            ),
+            pl.when(total > 0).then(eligible / total * 100.0).otherwise(0.0).alias(
+                "share_of_spend_pct"
+            ),
+            pl.col("request_count").cast(pl.UInt64),
+        )
+        .with_columns(
+            pl.when(eligible > 0).then(savings / eligible * 100.0).otherwise(0.0).alias(
+                "discount_pct"
+            )
+        )
+        .sort(["projected_savings_usd", "tag"], descending=[True, False])
+        .with_columns(summary_expr())
+        .select(pl.col(name).cast(dtype) for name, dtype in FINDINGS_SCHEMA.items())
+    )
+
+
+def project_batch_savings(
+    aggregates: AggregatesLike,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Project what moving batch-eligible traffic to the Batch API would save, per tag.
+
+    Args:
+        aggregates: request aggregates (SPEC §1) in any accepted container.
+        catalog: the pricing catalog; None means `batchframe.catalog()`.
+        eligible_tags: tags that mark latency-insensitive traffic, matched
+            case-insensitively; None means `DEFAULT_BATCH_ELIGIBLE_TAGS`, a bare string
+            one tag, an empty collection none.
+
+    Returns:
+        The findings frame, biggest saving first: a LazyFrame for a LazyFrame input,
+        else a DataFrame.
+
+    Raises:
+        AggregateError: the aggregates do not match SPEC §1 (for a LazyFrame, value
+            problems surface when the result is collected).
+
+    Examples:
+        >>> import polars as pl, batchframe as bf
+        >>> agg = pl.DataFrame({
+        ...     "provider": ["openai", "openai"], "model": ["gpt-5.5", "gpt-5.5"],
+        ...     "tag": ["nightly", None],
+        ...     "input_tokens": [1_000_000, 1_000_000], "output_tokens": [1_000_000, 1_000_000],
+        ...     "cost_usd": [35.0, 35.0], "request_count": [10, 10],
+        ... })
+        >>> bf.project_batch_savings(agg).drop("summary")
+        shape: (1, 7)
+        ┌─────────┬──────────────┬──────────────┬──────────────┬──────────────┬─────────────┬─────────────┐
+        │ tag     ┆ eligible_spe ┆ projected_ba ┆ projected_sa ┆ share_of_spe ┆ request_cou ┆ discount_pc │
+        │ ---     ┆ nd_usd       ┆ tch_cost_usd ┆ vings_usd    ┆ nd_pct       ┆ nt          ┆ t           │
+        │ str     ┆ ---          ┆ ---          ┆ ---          ┆ ---          ┆ ---         ┆ ---         │
+        │         ┆ f64          ┆ f64          ┆ f64          ┆ f64          ┆ u64         ┆ f64         │
+        ╞═════════╪══════════════╪══════════════╪══════════════╪══════════════╪═════════════╪═════════════╡
+        │ nightly ┆ 35.0         ┆ 17.5         ┆ 17.5         ┆ 50.0         ┆ 10          ┆ 50.0        │
+        └─────────┴──────────────┴──────────────┴──────────────┴──────────────┴─────────────┴─────────────┘
+        >>> print(bf.project_batch_savings(agg)["summary"][0])
+        tag=nightly is 50.0% of spend and batch-eligible → ~$17.50 saved at the Batch API rate (−50%) on 10 request(s)
+    """
+    frame, lazy = validated(aggregates)
+    tags = eligible_tag_set(eligible_tags)
+    rates = batch_rates(_check_catalog(catalog))
+    findings = finalize(fold_findings(classify(fold_segments(frame), rates, tags)))
+    return findings if lazy else findings.collect()
+
+
+def project_batch_savings_with_tags(
+    aggregates: AggregatesLike,
+    catalog: PricingCatalog | None,
+    eligible_tags: TagsLike,
+) -> pl.DataFrame | pl.LazyFrame:
+    """`project_batch_savings` with the catalog and eligible tags given positionally.
+
+    Examples:
+        >>> import batchframe as bf
+        >>> seg = bf.RequestAggregate("openai", "gpt-5.4", "Reports", 2_000_000, 0, 5.0, 4)
+        >>> bf.project_batch_savings_with_tags([seg], None, "reports")["projected_savings_usd"].to_list()
+        [2.5]
+    """
+    return project_batch_savings(aggregates, catalog, eligible_tags=eligible_tags)
