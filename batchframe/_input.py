@@ -15,12 +15,12 @@ from dataclasses import dataclass, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, Union
 
 import polars as pl
-import pyarrow as pa
 
 from batchframe._errors import AggregateError
 
 if TYPE_CHECKING:
     import pandas
+    import pyarrow as pa
 
 __all__ = ["AGGREGATE_COLUMNS", "AggregatesLike", "RequestAggregate", "validated"]
 
@@ -62,8 +62,8 @@ class RequestAggregate:
 AggregatesLike = Union[
     pl.DataFrame,
     pl.LazyFrame,
-    pa.Table,
-    pa.RecordBatch,
+    "pa.Table",
+    "pa.RecordBatch",
     "pandas.DataFrame",
     Sequence[RequestAggregate],
     Sequence[Mapping[str, Any]],
@@ -86,6 +86,8 @@ _EMPTY_SCHEMA = pl.Schema(
 
 
 def _from_pandas(frame: pandas.DataFrame) -> pl.DataFrame:
+    import pyarrow as pa  # a dependency; imported only when a pandas frame arrives
+
     present = [name for name in AGGREGATE_COLUMNS if name in frame.columns]
     try:
         table = pa.Table.from_pandas(frame[present], preserve_index=False)
@@ -150,13 +152,18 @@ def _from_rows(rows: Sequence[Any]) -> pl.DataFrame:
 def _to_polars(aggregates: object) -> pl.DataFrame | pl.LazyFrame:
     if isinstance(aggregates, (pl.DataFrame, pl.LazyFrame)):
         return aggregates
-    if isinstance(aggregates, (pa.Table, pa.RecordBatch)):
+    # Containers of optional libraries are recognised without importing them (a caller
+    # holding a pyarrow or pandas object has imported that library already).
+    pa = sys.modules.get("pyarrow")
+    if pa is not None and isinstance(aggregates, (pa.Table, pa.RecordBatch)):
         return _from_arrow(aggregates)
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(aggregates, pandas.DataFrame):
         return _from_pandas(aggregates)
     if hasattr(aggregates, "__arrow_c_stream__"):  # any Arrow PyCapsule producer
-        return _from_arrow(pa.table(aggregates))
+        import pyarrow
+
+        return _from_arrow(pyarrow.table(aggregates))
     if isinstance(aggregates, Sequence) and not isinstance(aggregates, (str, bytes)):
         return _from_rows(aggregates)
     if is_dataclass(aggregates) or isinstance(aggregates, Mapping):
@@ -238,25 +245,29 @@ def _describe(value: object) -> str:
 
 
 def check_values(frame: pl.DataFrame) -> pl.DataFrame:
-    """Raise `AggregateError` naming the first bad row of the first failing check.
+    """Raise `AggregateError` for the first offending row of the first bad column.
 
     The happy path is one parallel pass of cheap aggregates (null counts, minima,
-    finiteness); the offending row is located only when a check fails.
+    finiteness). Only when a column fails is its first bad row located, whichever of
+    the column's checks that row breaks.
     """
     checks = _value_checks(frame.schema)
     if not checks or frame.height == 0:
         return frame
     failed = frame.select(
-        [bad.fill_null(False).any().alias(str(i)) for i, (_, _, bad) in enumerate(checks)]
+        bad.fill_null(False).any().alias(str(i)) for i, (_, _, bad) in enumerate(checks)
     ).row(0)
-    for (name, expectation, bad), hit in zip(checks, failed):
-        if hit:
-            row = frame.select(bad.fill_null(False).arg_max()).item()
-            value = frame[name][row]
-            raise AggregateError(
-                f"column {name!r}: expected {expectation}, got {_describe(value)} at row {row}"
-            )
-    return frame
+    bad_column = next((name for (name, _, _), hit in zip(checks, failed) if hit), None)
+    if bad_column is None:
+        return frame
+    own = [(expectation, bad.fill_null(False)) for name, expectation, bad in checks if name == bad_column]
+    row = frame.select(pl.any_horizontal(bad for _, bad in own).arg_max()).item()
+    at_row = frame.slice(row, 1).select(bad.alias(str(i)) for i, (_, bad) in enumerate(own)).row(0)
+    expectation = next(exp for (exp, _), hit in zip(own, at_row) if hit)
+    value = frame[bad_column][row]
+    raise AggregateError(
+        f"column {bad_column!r}: expected {expectation}, got {_describe(value)} at row {row}"
+    )
 
 
 def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:

@@ -116,9 +116,14 @@ def classify(segments: pl.LazyFrame, rates: pl.LazyFrame, eligible: list[str]) -
 
 
 def fold_findings(classified: pl.LazyFrame) -> pl.LazyFrame:
-    """Per tag: eligible spend, projected cost and requests of projected segments, plus total spend."""
+    """Per tag: eligible spend, projected cost and requests of projected segments, plus total spend.
+
+    The segments are put in a fixed order first, so that float sums come out bit-identical
+    from run to run whatever order the (parallel) first fold produced them in.
+    """
     return (
-        classified.with_columns(pl.col("cost_usd").sum().alias("_total_spend_usd"))
+        classified.sort("provider", "model", "tag", nulls_last=True)
+        .with_columns(pl.col("cost_usd").sum().alias("_total_spend_usd"))
         .filter(pl.col("status") == "projected")
         .group_by("tag")
         .agg(
@@ -188,17 +193,17 @@ def project_batch_savings(
         ...     "input_tokens": [1_000_000, 1_000_000], "output_tokens": [1_000_000, 1_000_000],
         ...     "cost_usd": [35.0, 35.0], "request_count": [10, 10],
         ... })
-        >>> bf.project_batch_savings(agg).drop("summary")
-        shape: (1, 7)
-        ┌─────────┬──────────────┬──────────────┬──────────────┬──────────────┬─────────────┬─────────────┐
-        │ tag     ┆ eligible_spe ┆ projected_ba ┆ projected_sa ┆ share_of_spe ┆ request_cou ┆ discount_pc │
-        │ ---     ┆ nd_usd       ┆ tch_cost_usd ┆ vings_usd    ┆ nd_pct       ┆ nt          ┆ t           │
-        │ str     ┆ ---          ┆ ---          ┆ ---          ┆ ---          ┆ ---         ┆ ---         │
-        │         ┆ f64          ┆ f64          ┆ f64          ┆ f64          ┆ u64         ┆ f64         │
-        ╞═════════╪══════════════╪══════════════╪══════════════╪══════════════╪═════════════╪═════════════╡
-        │ nightly ┆ 35.0         ┆ 17.5         ┆ 17.5         ┆ 50.0         ┆ 10          ┆ 50.0        │
-        └─────────┴──────────────┴──────────────┴──────────────┴──────────────┴─────────────┴─────────────┘
-        >>> print(bf.project_batch_savings(agg)["summary"][0])
+        >>> findings = bf.project_batch_savings(agg)
+        >>> findings.select("tag", "eligible_spend_usd", "projected_savings_usd", "share_of_spend_pct")
+        shape: (1, 4)
+        ┌─────────┬────────────────────┬───────────────────────┬────────────────────┐
+        │ tag     ┆ eligible_spend_usd ┆ projected_savings_usd ┆ share_of_spend_pct │
+        │ ---     ┆ ---                ┆ ---                   ┆ ---                │
+        │ str     ┆ f64                ┆ f64                   ┆ f64                │
+        ╞═════════╪════════════════════╪═══════════════════════╪════════════════════╡
+        │ nightly ┆ 35.0               ┆ 17.5                  ┆ 50.0               │
+        └─────────┴────────────────────┴───────────────────────┴────────────────────┘
+        >>> print(findings["summary"][0])
         tag=nightly is 50.0% of spend and batch-eligible → ~$17.50 saved at the Batch API rate (−50%) on 10 request(s)
     """
     frame, lazy = validated(aggregates)

@@ -1,0 +1,52 @@
+"""The public surface: names, types and what importing batchframe pulls in."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import polars as pl
+
+import batchframe as bf
+
+PUBLIC = {
+    "DEFAULT_BATCH_ELIGIBLE_TAGS", "AggregateError", "BatchFinding", "BatchframeError",
+    "CatalogError", "ModelPricing", "PricingCatalog", "RequestAggregate", "__version__",
+    "as_findings", "catalog", "project_batch_savings", "project_batch_savings_with_tags",
+}
+
+
+def test_all_is_the_whole_public_api() -> None:
+    assert set(bf.__all__) >= PUBLIC
+    for name in bf.__all__:
+        assert hasattr(bf, name), name
+    assert bf.DEFAULT_BATCH_ELIGIBLE_TAGS == ("background", "offline", "nightly", "batch", "bulk", "async")
+
+
+def test_import_pulls_in_no_optional_engine() -> None:
+    code = (
+        "import sys, batchframe as bf; "
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'pyspark', 'duckdb', 'altair') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_return_types_follow_the_input() -> None:
+    rows = [bf.RequestAggregate("openai", "gpt-5.5", "nightly", 1_000_000, 1_000_000, 35.0, 10)]
+    eager = bf.project_batch_savings(rows)
+    assert isinstance(eager, pl.DataFrame)
+    lazy = bf.project_batch_savings(pl.DataFrame(rows).lazy())
+    assert isinstance(lazy, pl.LazyFrame)
+    assert lazy.collect().equals(eager)
+    assert bf.project_batch_savings(rows, bf.catalog()).equals(eager)
+
+
+def test_eligible_tags_must_be_strings() -> None:
+    rows = [bf.RequestAggregate("openai", "gpt-5.5", "nightly", 1, 1, 1.0, 1)]
+    try:
+        bf.project_batch_savings(rows, eligible_tags=["nightly", 7])  # type: ignore[list-item]
+    except TypeError as exc:
+        assert "eligible_tags must be strings, got 7" in str(exc)
+    else:
+        raise AssertionError("a non-string tag was accepted")

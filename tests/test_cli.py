@@ -1,0 +1,140 @@
+"""The command line: formats, options and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import batchframe as bf
+from batchframe._cli import main
+
+SAMPLE = Path(bf.__file__).parent / "data" / "sample_aggregates.csv"
+
+
+def sample() -> pl.DataFrame:
+    return pl.read_csv(SAMPLE, schema_overrides={"tag": pl.String})
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_sample_is_a_realistic_mix() -> None:
+    frame = sample()
+    classified = bf.project_batch_savings(frame)
+    assert isinstance(classified, pl.DataFrame)
+    assert frame["provider"].n_unique() >= 5
+    assert frame["tag"].null_count() >= 1
+    tags = set(frame["tag"].drop_nulls())
+    assert {"nightly", "Nightly"} <= tags and "chat" in tags  # case variants and interactive traffic
+    assert ("groq", "llama-3.1-8b-instant") in set(frame.select("provider", "model").rows())
+    assert any(bf.catalog().latest(p, m) is None for p, m in frame.select("provider", "model").rows())
+
+
+def test_demo_table_prints_findings_and_total(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "demo")
+    expected = bf.project_batch_savings(sample())
+    assert status == 0 and err == ""
+    total = expected["projected_savings_usd"].sum()
+    assert f"Total projected saving: ${total:,.2f}" in out
+    for summary in expected["summary"]:
+        assert summary in out
+    assert "nothing was submitted" in out
+
+
+def test_demo_json_matches_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "demo", "--format", "json")
+    payload = json.loads(out)
+    expected = bf.project_batch_savings(sample())
+    assert status == 0
+    assert set(payload) == {"findings", "total_projected_savings_usd", "note"}
+    assert payload["findings"] == expected.rows(named=True)
+    assert payload["total_projected_savings_usd"] == pytest.approx(expected["projected_savings_usd"].sum(), rel=1e-12)
+    assert "advisory" in payload["note"].lower() and "nothing was submitted" in payload["note"]
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".ndjson", ".arrow"])
+def test_project_reads_every_format(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    frame = sample()
+    path = tmp_path / f"aggregates{suffix}"
+    {".parquet": frame.write_parquet, ".csv": frame.write_csv, ".ndjson": frame.write_ndjson, ".arrow": frame.write_ipc}[suffix](path)
+    status, out, _ = run(capsys, "project", str(path), "--format", "csv")
+    assert status == 0
+    got = pl.read_csv(out.encode(), schema_overrides={"request_count": pl.UInt64})
+    assert got.equals(bf.project_batch_savings(frame))
+
+
+def test_project_options_tags_catalog_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog = tmp_path / "cat.toml"
+    catalog.write_text(
+        '[[entry]]\nprovider = "openai"\nmodel = "gpt-5.5"\ninput_per_million = 5.0\n'
+        'output_per_million = 30.0\nbatch_input_per_million = 1.0\nbatch_output_per_million = 1.0\n'
+        'effective_at = "2026-01-01T00:00:00Z"\n',
+        encoding="utf-8",
+    )
+    out_path = tmp_path / "findings.parquet"
+    status, out, _ = run(
+        capsys, "project", str(SAMPLE), "--catalog", str(catalog), "--tags", "NIGHTLY",
+        "--tags", "chat", "--format", "parquet", "--output", str(out_path),
+    )
+    assert status == 0 and out == ""
+    got = pl.read_parquet(out_path)
+    expected = bf.project_batch_savings(
+        sample(), bf.PricingCatalog.load(catalog), eligible_tags=["nightly", "chat"]
+    )
+    assert got.equals(expected)
+    assert sorted(got["tag"]) == ["Nightly", "chat", "nightly"]
+
+
+def test_empty_tag_set_reports_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "demo", "--tags", "", "--format", "json")
+    assert status == 0
+    assert json.loads(out)["findings"] == [] and json.loads(out)["total_projected_savings_usd"] == 0
+
+
+def one_line_error(status: int, out: str, err: str) -> str:
+    assert status == 2 and out == ""
+    assert err.startswith("batchframe: error: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+    return err
+
+
+def test_errors_are_one_line_with_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "no such file" in one_line_error(*run(capsys, "project", str(tmp_path / "none.parquet")))
+    odd = tmp_path / "data.xlsx"
+    odd.write_text("x", encoding="utf-8")
+    assert "cannot tell the file format" in one_line_error(*run(capsys, "project", str(odd)))
+    corrupt = tmp_path / "corrupt.parquet"
+    corrupt.write_bytes(b"PAR1 this is not parquet")
+    assert f"{corrupt}: cannot read" in one_line_error(*run(capsys, "project", str(corrupt)))
+    columns = tmp_path / "columns.csv"
+    columns.write_text("provider,model,tokens\nopenai,gpt-5.5,3\n", encoding="utf-8")
+    err = one_line_error(*run(capsys, "project", str(columns)))
+    assert f"{columns}: missing column 'tag'" in err and "['provider', 'model', 'tokens']" in err
+    negative = tmp_path / "negative.csv"
+    sample().with_columns(pl.col("input_tokens") * -1).write_csv(negative)
+    err = one_line_error(*run(capsys, "project", str(negative)))
+    assert f"{negative}: column 'input_tokens': expected an integer >= 0, got -" in err and "at row 0" in err
+    bad_catalog = tmp_path / "bad.toml"
+    bad_catalog.write_text("[[entry]]\nprovider = 1\n", encoding="utf-8")
+    err = one_line_error(*run(capsys, "demo", "--catalog", str(bad_catalog)))
+    assert "bad.toml: entry 0 (?/?): missing required key 'model'" in err
+    assert "needs --output" in one_line_error(*run(capsys, "demo", "--format", "parquet"))
+
+
+def test_console_script_and_module_entry_point(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "batchframe", "demo", "--format", "csv"],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert pl.read_csv(done.stdout.encode())["tag"].to_list() == bf.project_batch_savings(sample())["tag"].to_list()
