@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import polars as pl
 
@@ -31,7 +31,7 @@ else:  # pragma: no cover - exercised only on Python 3.10
 __all__ = ["ModelPricing", "PricingCatalog", "catalog"]
 
 #: Anything `PricingCatalog.at` accepts as an instant.
-Instant = Union[datetime, str]
+Instant = datetime | str
 
 _REQUIRED_KEYS = ("provider", "model", "input_per_million", "output_per_million", "effective_at")
 _OPTIONAL_RATE_KEYS = (
@@ -81,7 +81,9 @@ class ModelPricing:
     @property
     def has_batch_tier(self) -> bool:
         """Whether both Batch-API rates are published for this entry."""
-        return self.batch_input_per_million is not None and self.batch_output_per_million is not None
+        return (
+            self.batch_input_per_million is not None and self.batch_output_per_million is not None
+        )
 
     @property
     def has_flex_tier(self) -> bool:
@@ -92,15 +94,14 @@ class ModelPricing:
 _FIELD_NAMES = tuple(f.name for f in fields(ModelPricing))
 
 #: The schema of `PricingCatalog.frame`, in column order.
-FRAME_SCHEMA = pl.Schema(
-    {
-        "provider": pl.String,
-        "model": pl.String,
-        "effective_at": pl.Datetime("us", "UTC"),
-        **{key: pl.Float64 for key in _RATE_KEYS},
-        "prompt_cache_min_tokens": pl.Int64,
-    }
-)
+_FRAME_DTYPES: dict[str, pl.DataType] = {
+    "provider": pl.String(),
+    "model": pl.String(),
+    "effective_at": pl.Datetime("us", "UTC"),
+    **{key: pl.Float64() for key in _RATE_KEYS},
+    "prompt_cache_min_tokens": pl.Int64(),
+}
+FRAME_SCHEMA = pl.Schema(_FRAME_DTYPES)
 assert set(FRAME_SCHEMA.names()) == set(_FIELD_NAMES)
 
 
@@ -143,7 +144,11 @@ def _parse_instant(value: object) -> datetime | None:
 def _to_utc(when: Instant) -> datetime:
     """Normalise what `PricingCatalog.at` accepts; naive datetimes are taken as UTC."""
     if isinstance(when, datetime):
-        return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when.astimezone(timezone.utc)
+        return (
+            when.replace(tzinfo=timezone.utc)
+            if when.tzinfo is None
+            else when.astimezone(timezone.utc)
+        )
     if isinstance(when, str):
         parsed = _parse_instant(when)
         if parsed is None:
@@ -249,7 +254,9 @@ class PricingCatalog:
         seen: dict[tuple[str, str, datetime], int] = {}
         for index, entry in enumerate(entries):
             if not isinstance(entry, ModelPricing):
-                raise CatalogError(f"entry {index}: expected a ModelPricing, got {type(entry).__name__}")
+                raise CatalogError(
+                    f"entry {index}: expected a ModelPricing, got {type(entry).__name__}"
+                )
             key = (entry.provider, entry.model, entry.effective_at)
             if key in seen:
                 raise CatalogError(
@@ -360,7 +367,7 @@ def _embedded_text() -> str:
     return (Path(__file__).resolve().parent.parent / "pricing.toml").read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def catalog() -> PricingCatalog:
     """The embedded default catalog (the repository's ``pricing.toml``), parsed once.
 

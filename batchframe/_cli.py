@@ -25,8 +25,7 @@ from batchframe._project import project_batch_savings
 __all__ = ["main"]
 
 NOTE = (
-    "Advisory projection at the catalog's Batch-API list rates; nothing was submitted "
-    "to any API."
+    "Advisory projection at the catalog's Batch-API list rates; nothing was submitted to any API."
 )
 OUTPUT_FORMATS = ("table", "csv", "json", "parquet")
 _MONEY = ("eligible_spend_usd", "projected_batch_cost_usd", "projected_savings_usd")
@@ -45,9 +44,21 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def add_output_options(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--format", choices=OUTPUT_FORMATS, default="table", help="output format (default: table)")
-        sub.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout (required for parquet)")
-        sub.add_argument("--catalog", metavar="TOML", help="pricing catalog file (default: the embedded catalog)")
+        sub.add_argument(
+            "--format",
+            choices=OUTPUT_FORMATS,
+            default="table",
+            help="output format (default: table)",
+        )
+        sub.add_argument(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="write here instead of stdout (required for parquet)",
+        )
+        sub.add_argument(
+            "--catalog", metavar="TOML", help="pricing catalog file (default: the embedded catalog)"
+        )
         sub.add_argument(
             "--tags",
             action="append",
@@ -56,11 +67,17 @@ def _parser() -> argparse.ArgumentParser:
             "(--tags '' makes nothing eligible)",
         )
 
-    demo = commands.add_parser("demo", help="project the bundled sample aggregates with the embedded catalog")
+    demo = commands.add_parser(
+        "demo", help="project the bundled sample aggregates with the embedded catalog"
+    )
     add_output_options(demo)
-    project = commands.add_parser("project", help="project an aggregates file (Parquet, CSV, NDJSON or Arrow IPC)")
+    project = commands.add_parser(
+        "project", help="project an aggregates file (Parquet, CSV, NDJSON or Arrow IPC)"
+    )
     project.add_argument("file", metavar="FILE", help="aggregates file or glob")
-    project.add_argument("--input-format", choices=FORMATS, help="override the format implied by the suffix")
+    project.add_argument(
+        "--input-format", choices=FORMATS, help="override the format implied by the suffix"
+    )
     add_output_options(project)
     return parser
 
@@ -72,7 +89,9 @@ def _eligible_tags(values: list[str] | None) -> list[str] | None:
 
 
 def _sample_path() -> Path:
-    return Path(str(resources.files("batchframe").joinpath("data", "sample_aggregates.csv")))
+    return Path(
+        str(resources.files("batchframe").joinpath("data").joinpath("sample_aggregates.csv"))
+    )
 
 
 _TABLE_HEADERS = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Union
 
 import polars as pl
 
@@ -70,7 +69,7 @@ class BatchFinding:
 
 _FINDING_FIELDS = tuple(f.name for f in fields(BatchFinding))
 
-FindingsLike = Union[pl.DataFrame, pl.LazyFrame]
+FindingsLike = pl.DataFrame | pl.LazyFrame
 
 
 def as_findings(findings: FindingsLike) -> list[BatchFinding]:
@@ -133,9 +132,7 @@ def format_fixed(x: pl.Expr, decimals: int) -> pl.Expr:
     err = ((a_high * s_high - p) + a_high * s_low + a_low * s_high) + a_low * s_low
     whole = p.floor()
     frac = p - whole
-    round_up = (frac > 0.5) | (
-        (frac == 0.5) & ((err > 0) | ((err == 0) & ((whole % 2) == 1)))
-    )
+    round_up = (frac > 0.5) | ((frac == 0.5) & ((err > 0) | ((err == 0) & ((whole % 2) == 1))))
     scaled = (whole + round_up.cast(pl.Float64)).cast(pl.Int64)
     negative = (x < 0) | ((x == 0) & ((1.0 / x) < 0))  # -0.0 prints as "-0.00" too
     sign = pl.when(negative).then(pl.lit("-")).otherwise(pl.lit(""))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, is_dataclass
 from typing import TYPE_CHECKING, Any, Union
 
 import polars as pl
@@ -88,21 +88,21 @@ _EMPTY_SCHEMA = pl.Schema(
 def _from_pandas(frame: pandas.DataFrame) -> pl.DataFrame:
     import pyarrow as pa  # a dependency; imported only when a pandas frame arrives
 
-    present = [name for name in AGGREGATE_COLUMNS if name in frame.columns]
+    check_columns([str(name) for name in frame.columns])
     try:
-        table = pa.Table.from_pandas(frame[present], preserve_index=False)
+        table = pa.Table.from_pandas(frame[list(AGGREGATE_COLUMNS)], preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
-        column = next((name for name in present if f"column {name} " in str(exc)), None)
+        column = next((name for name in AGGREGATE_COLUMNS if f"column {name} " in str(exc)), None)
         where = f"column {column!r}" if column else "pandas frame"
         raise AggregateError(f"{where}: cannot convert to Arrow: {exc}") from None
     return _from_arrow(table)
 
 
 def _from_arrow(data: pa.Table | pa.RecordBatch) -> pl.DataFrame:
-    present = [name for name in AGGREGATE_COLUMNS if name in data.schema.names]
-    frame = pl.from_arrow(data.select(present) if present else data)
+    check_columns(data.schema.names)
+    frame = pl.from_arrow(data.select(list(AGGREGATE_COLUMNS)))
     assert isinstance(frame, pl.DataFrame)
-    return frame if present else frame.clear()
+    return frame
 
 
 def _first_bad_python_value(column: str, values: list[Any]) -> tuple[int, Any] | None:
@@ -122,10 +122,11 @@ def _from_rows(rows: Sequence[Any]) -> pl.DataFrame:
     if all(isinstance(row, RequestAggregate) for row in rows):
         columns = {name: [getattr(row, name) for row in rows] for name in AGGREGATE_COLUMNS}
     elif all(isinstance(row, Mapping) for row in rows):
-        keys: set[str] = set().union(*(row.keys() for row in rows))
-        columns = {
-            name: [row.get(name) for row in rows] for name in AGGREGATE_COLUMNS if name in keys
-        }
+        keys: dict[str, None] = {}  # every key of every row, in first-seen order
+        for row in rows:
+            keys.update(dict.fromkeys(row))
+        check_columns(list(keys))
+        columns = {name: [row.get(name) for row in rows] for name in AGGREGATE_COLUMNS}
     else:
         row, value = next(
             (i, r) for i, r in enumerate(rows) if not isinstance(r, (RequestAggregate, Mapping))
@@ -185,17 +186,22 @@ def _is_text(dtype: pl.DataType) -> bool:
     return isinstance(dtype, (pl.String, pl.Categorical, pl.Enum, pl.Null))
 
 
-def check_schema(schema: pl.Schema) -> None:
-    """Raise `AggregateError` for a missing column or a column of the wrong type."""
+def check_columns(names: Sequence[str]) -> None:
+    """Raise `AggregateError` for a missing column, listing every column the input has."""
     for name in AGGREGATE_COLUMNS:
-        if name not in schema:
-            present = list(schema.names())
+        if name not in names:
+            present = list(names)
             hint = difflib.get_close_matches(name, present, n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
             raise AggregateError(
                 f"missing column {name!r}: request aggregates need {list(AGGREGATE_COLUMNS)}; "
                 f"the input has {present}{suggestion}"
             )
+
+
+def check_schema(schema: pl.Schema) -> None:
+    """Raise `AggregateError` for a missing column or a column of the wrong type."""
+    check_columns(schema.names())
     for name in _KEY_COLUMNS:
         dtype = schema[name]
         if not _is_text(dtype):
@@ -260,7 +266,11 @@ def check_values(frame: pl.DataFrame) -> pl.DataFrame:
     bad_column = next((name for (name, _, _), hit in zip(checks, failed) if hit), None)
     if bad_column is None:
         return frame
-    own = [(expectation, bad.fill_null(False)) for name, expectation, bad in checks if name == bad_column]
+    own = [
+        (expectation, bad.fill_null(False))
+        for name, expectation, bad in checks
+        if name == bad_column
+    ]
     row = frame.select(pl.any_horizontal(bad for _, bad in own).arg_max()).item()
     at_row = frame.slice(row, 1).select(bad.alias(str(i)) for i, (_, bad) in enumerate(own)).row(0)
     expectation = next(exp for (exp, _), hit in zip(own, at_row) if hit)

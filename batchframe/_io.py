@@ -35,7 +35,9 @@ def detect_format(path: str | Path) -> FileFormat:
     suffix = Path(str(path)).suffix.lower()
     if suffix not in _SUFFIXES:
         known = ", ".join(sorted(_SUFFIXES))
-        raise AggregateError(f"{path}: cannot tell the file format from {suffix or 'no suffix'!r} (known: {known}); pass a format")
+        raise AggregateError(
+            f"{path}: cannot tell the file format from {suffix or 'no suffix'!r} (known: {known}); pass a format"
+        )
     return _SUFFIXES[suffix]
 
 

@@ -146,15 +146,17 @@ def finalize(folded: pl.LazyFrame) -> pl.LazyFrame:
             pl.max_horizontal(eligible - pl.col("projected_batch_cost_usd"), 0.0).alias(
                 "projected_savings_usd"
             ),
-            pl.when(total > 0).then(eligible / total * 100.0).otherwise(0.0).alias(
-                "share_of_spend_pct"
-            ),
+            pl.when(total > 0)
+            .then(eligible / total * 100.0)
+            .otherwise(0.0)
+            .alias("share_of_spend_pct"),
             pl.col("request_count").cast(pl.UInt64),
         )
         .with_columns(
-            pl.when(eligible > 0).then(savings / eligible * 100.0).otherwise(0.0).alias(
-                "discount_pct"
-            )
+            pl.when(eligible > 0)
+            .then(savings / eligible * 100.0)
+            .otherwise(0.0)
+            .alias("discount_pct")
         )
         .sort(["projected_savings_usd", "tag"], descending=[True, False])
         .with_columns(summary_expr())
