@@ -221,28 +221,43 @@ def check_schema(schema: pl.Schema) -> None:
 # -- value checks -------------------------------------------------------------------------
 
 
-def _value_checks(schema: pl.Schema) -> list[tuple[str, str, pl.Expr]]:
-    """(column, expectation, bad-row predicate) in the order they are reported."""
-    checks: list[tuple[str, str, pl.Expr]] = []
+def _value_checks(schema: pl.Schema) -> list[tuple[str, pl.Expr, list[tuple[str, pl.Expr]]]]:
+    """Per column: a cheap detector and the precise (expectation, bad-row predicate) checks.
+
+    Detectors are reductions that allocate nothing per row (null counts, minima, a sum
+    that is finite exactly when no NaN or infinity is present); the predicates run only
+    for a column whose detector fires, to find and name its first offending row.
+    """
+    checks: list[tuple[str, pl.Expr, list[tuple[str, pl.Expr]]]] = []
     for name in AGGREGATE_COLUMNS:
-        column = pl.col(name)
         if name == "tag":
             continue
+        column = pl.col(name)
+        dtype = schema[name]
+        has_nulls = column.null_count() > 0
         if name in ("provider", "model"):
-            checks.append((name, "a string, not null", column.is_null()))
-            continue
-        if name == "cost_usd":
-            checks.append((name, "a finite number, not null", column.is_null()))
-            if schema[name].is_float():
-                checks.append((name, "a finite number", column.is_nan()))
-                checks.append((name, "a finite number", column.is_infinite()))
-            continue
-        checks.append((name, "an integer >= 0, not null", column.is_null()))
-        if schema[name].is_float():
-            checks.append((name, "a whole, finite number", ~column.is_finite()))
-            checks.append((name, "a whole number", column != column.floor()))
-        if not schema[name].is_unsigned_integer():
-            checks.append((name, "an integer >= 0", column < 0))
+            checks.append((name, has_nulls, [("a string, not null", column.is_null())]))
+        elif name == "cost_usd":
+            expected = "a finite number"
+            rules = [(f"{expected}, not null", column.is_null())]
+            detector = has_nulls
+            if dtype.is_float():
+                rules += [(expected, column.is_nan()), (expected, column.is_infinite())]
+                detector = has_nulls | ~column.sum().is_finite()
+            checks.append((name, detector, rules))
+        else:
+            rules = [("an integer >= 0, not null", column.is_null())]
+            detector = has_nulls
+            if dtype.is_float():
+                rules += [
+                    ("a whole, finite number", ~column.is_finite()),
+                    ("a whole number", column != column.floor()),
+                ]
+                detector = detector | ~column.sum().is_finite() | (column != column.floor()).any()
+            if not dtype.is_unsigned_integer():
+                rules.append(("an integer >= 0", column < 0))
+                detector = detector | (column.min() < 0)
+            checks.append((name, detector, rules))
     return checks
 
 
@@ -253,31 +268,28 @@ def _describe(value: object) -> str:
 def check_values(frame: pl.DataFrame) -> pl.DataFrame:
     """Raise `AggregateError` for the first offending row of the first bad column.
 
-    The happy path is one parallel pass of cheap aggregates (null counts, minima,
-    finiteness). Only when a column fails is its first bad row located, whichever of
-    the column's checks that row breaks.
+    The happy path is one parallel pass of reductions; only when a column's detector
+    fires is its first bad row located, whichever of the column's rules that row breaks.
     """
     checks = _value_checks(frame.schema)
     if not checks or frame.height == 0:
         return frame
-    failed = frame.select(
-        bad.fill_null(False).any().alias(str(i)) for i, (_, _, bad) in enumerate(checks)
-    ).row(0)
-    bad_column = next((name for (name, _, _), hit in zip(checks, failed) if hit), None)
-    if bad_column is None:
-        return frame
-    own = [
-        (expectation, bad.fill_null(False))
-        for name, expectation, bad in checks
-        if name == bad_column
-    ]
-    row = frame.select(pl.any_horizontal(bad for _, bad in own).arg_max()).item()
-    at_row = frame.slice(row, 1).select(bad.alias(str(i)) for i, (_, bad) in enumerate(own)).row(0)
-    expectation = next(exp for (exp, _), hit in zip(own, at_row) if hit)
-    value = frame[bad_column][row]
-    raise AggregateError(
-        f"column {bad_column!r}: expected {expectation}, got {_describe(value)} at row {row}"
+    fired = frame.select(detector.fill_null(False).alias(name) for name, detector, _ in checks).row(
+        0
     )
+    for (name, _, rules), hit in zip(checks, fired):
+        if not hit:
+            continue
+        predicates = [bad.fill_null(False) for _, bad in rules]
+        row = frame.select(pl.any_horizontal(predicates).arg_max()).item()
+        at_row = (
+            frame.slice(row, 1).select(bad.alias(str(i)) for i, bad in enumerate(predicates)).row(0)
+        )
+        expectation = next(exp for (exp, _), broken in zip(rules, at_row) if broken)
+        raise AggregateError(
+            f"column {name!r}: expected {expectation}, got {_describe(frame[name][row])} at row {row}"
+        )
+    return frame
 
 
 def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
