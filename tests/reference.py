@@ -29,6 +29,37 @@ FINDING_COLUMNS = (
     "summary",
 )
 
+# SPEC §3's findings columns and SPEC §1's canonical input dtypes, written out here
+# (not imported from batchframe) so the tests check the contract, not the code.
+def spec_findings_dtypes():
+    import polars as pl
+
+    return [
+        ("tag", pl.String),
+        ("eligible_spend_usd", pl.Float64),
+        ("projected_batch_cost_usd", pl.Float64),
+        ("projected_savings_usd", pl.Float64),
+        ("share_of_spend_pct", pl.Float64),
+        ("request_count", pl.UInt64),
+        ("discount_pct", pl.Float64),
+        ("summary", pl.String),
+    ]
+
+
+def spec_input_dtypes():
+    import polars as pl
+
+    return {
+        "provider": pl.String,
+        "model": pl.String,
+        "tag": pl.String,
+        "input_tokens": pl.Int64,
+        "output_tokens": pl.Int64,
+        "cost_usd": pl.Float64,
+        "request_count": pl.Int64,
+    }
+
+
 AGGREGATE_COLUMNS = (
     "provider",
     "model",

@@ -25,16 +25,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 import reference as ref  # noqa: E402
 
 AGG = ref.AGGREGATE_COLUMNS
-
-PL_SCHEMA = {
-    "provider": pl.String,
-    "model": pl.String,
-    "tag": pl.String,
-    "input_tokens": pl.Int64,
-    "output_tokens": pl.Int64,
-    "cost_usd": pl.Float64,
-    "request_count": pl.Int64,
-}
+PL_SCHEMA = ref.spec_input_dtypes()
+FINDINGS_SCHEMA = ref.spec_findings_dtypes()
 
 PA_SCHEMA = pa.schema(
     [
@@ -47,18 +39,6 @@ PA_SCHEMA = pa.schema(
         ("request_count", pa.int64()),
     ]
 )
-
-FINDINGS_SCHEMA = [
-    ("tag", pl.String),
-    ("eligible_spend_usd", pl.Float64),
-    ("projected_batch_cost_usd", pl.Float64),
-    ("projected_savings_usd", pl.Float64),
-    ("share_of_spend_pct", pl.Float64),
-    ("request_count", pl.UInt64),
-    ("discount_pct", pl.Float64),
-    ("summary", pl.String),
-]
-
 
 def r(provider, model, tag, inp, out, cost, n) -> dict:
     return dict(zip(AGG, (provider, model, tag, inp, out, float(cost), n)))

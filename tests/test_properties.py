@@ -25,15 +25,7 @@ import reference as ref  # noqa: E402
 
 CAT = bf.PricingCatalog.parse(ref.SYNTHETIC_CATALOG_TOML)
 
-SCHEMA = {
-    "provider": pl.String,
-    "model": pl.String,
-    "tag": pl.String,
-    "input_tokens": pl.Int64,
-    "output_tokens": pl.Int64,
-    "cost_usd": pl.Float64,
-    "request_count": pl.Int64,
-}
+SCHEMA = ref.spec_input_dtypes()
 
 TAGS = [
     "nightly", "Nightly", "NIGHTLY", "bulk", "Bulk", "BULK", "batch", "Batch",
@@ -119,16 +111,7 @@ def project(rows, eligible_tags=None) -> list[dict]:
     frame = pl.DataFrame(rows, schema=SCHEMA)
     out = bf.project_batch_savings(frame, CAT, eligible_tags=eligible_tags)
     assert isinstance(out, pl.DataFrame)
-    assert list(out.schema.items()) == [
-        ("tag", pl.String),
-        ("eligible_spend_usd", pl.Float64),
-        ("projected_batch_cost_usd", pl.Float64),
-        ("projected_savings_usd", pl.Float64),
-        ("share_of_spend_pct", pl.Float64),
-        ("request_count", pl.UInt64),
-        ("discount_pct", pl.Float64),
-        ("summary", pl.String),
-    ]
+    assert list(out.schema.items()) == ref.spec_findings_dtypes()
     found = out.to_dicts()
     for f in found:
         assert_own_summary(f)

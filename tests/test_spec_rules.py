@@ -28,28 +28,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 import reference as ref  # noqa: E402
 
 UTC = timezone.utc
-
-FINDINGS_SCHEMA = [
-    ("tag", pl.String),
-    ("eligible_spend_usd", pl.Float64),
-    ("projected_batch_cost_usd", pl.Float64),
-    ("projected_savings_usd", pl.Float64),
-    ("share_of_spend_pct", pl.Float64),
-    ("request_count", pl.UInt64),
-    ("discount_pct", pl.Float64),
-    ("summary", pl.String),
-]
-
-INPUT_SCHEMA = {
-    "provider": pl.String,
-    "model": pl.String,
-    "tag": pl.String,
-    "input_tokens": pl.Int64,
-    "output_tokens": pl.Int64,
-    "cost_usd": pl.Float64,
-    "request_count": pl.Int64,
-}
-
+FINDINGS_SCHEMA = ref.spec_findings_dtypes()
+INPUT_SCHEMA = ref.spec_input_dtypes()
 
 # --------------------------------------------------------------------------
 # helpers
