@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import polars as pl
 
-__all__ = ["FINDINGS_SCHEMA", "BatchFinding", "as_findings", "format_fixed", "summary_expr"]
+__all__ = ["FINDINGS_SCHEMA", "BatchFinding", "as_findings", "with_fixed_text", "with_summary"]
 
 #: The findings frame, column by column (SPEC §3).
 FINDINGS_SCHEMA = pl.Schema(
@@ -100,69 +101,92 @@ def as_findings(findings: FindingsLike) -> list[BatchFinding]:
 _SPLITTER = 134_217_729.0  # 2**27 + 1, Veltkamp's splitting constant for float64
 
 
-def _split(x: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    t = x * _SPLITTER
-    high = t - (t - x)
-    return high, x - high
-
-
-def format_fixed(x: pl.Expr, decimals: int) -> pl.Expr:
-    """``format(x, f".{decimals}f")`` as a vectorized expression, digit for digit.
+def with_fixed_text(frame: pl.LazyFrame, columns: Mapping[str, tuple[str, int]]) -> pl.LazyFrame:
+    """Add ``alias = format(col, f".{decimals}f")`` for each ``alias: (col, decimals)``.
 
     Python rounds the exact binary value of a float half-to-even. Scaling by
-    ``10**decimals`` rounds, so the exact product is recovered as ``p + err``
-    (Dekker's error-free product); ``err`` only matters when ``p`` lands exactly on a
-    half. Exact for ``abs(x) < 2**52 / 10**decimals`` (4.5e13 at two decimals).
+    ``10**decimals`` rounds too, so the exact product is recovered as ``p + err``
+    (Dekker's error-free product; ``10**decimals`` has no low part to split off) and
+    ``err`` decides only when ``p`` lands exactly on a half. Exact for
+    ``abs(x) < 2**52 / 10**decimals`` (4.5e13 at two decimals). Built in small stages
+    of helper columns, so the plan stays small and cheap to optimise.
 
     Examples:
         >>> import polars as pl
-        >>> s = pl.Series("x", [2.675, 0.125, 12.25, 17.5, -0.001, 2.5])
-        >>> pl.select(format_fixed(pl.lit(s), 2)).to_series().to_list()
+        >>> lf = pl.LazyFrame({"x": [2.675, 0.125, 12.25, 17.5, -0.001, 2.5]})
+        >>> with_fixed_text(lf, {"text": ("x", 2)}).collect()["text"].to_list()
         ['2.67', '0.12', '12.25', '17.50', '-0.00', '2.50']
-        >>> [format(v, ".2f") for v in s]
+        >>> [format(v, ".2f") for v in lf.collect()["x"]]
         ['2.67', '0.12', '12.25', '17.50', '-0.00', '2.50']
     """
-    scale = 10.0**decimals
-    a = x.abs()
-    p = a * scale
-    a_high, a_low = _split(a)
-    t = scale * _SPLITTER
-    s_high = t - (t - scale)
-    s_low = scale - s_high
-    err = ((a_high * s_high - p) + a_high * s_low + a_low * s_high) + a_low * s_low
-    whole = p.floor()
-    frac = p - whole
-    round_up = (frac > 0.5) | ((frac == 0.5) & ((err > 0) | ((err == 0) & ((whole % 2) == 1))))
-    scaled = (whole + round_up.cast(pl.Float64)).cast(pl.Int64)
-    negative = (x < 0) | ((x == 0) & ((1.0 / x) < 0))  # -0.0 prints as "-0.00" too
-    sign = pl.when(negative).then(pl.lit("-")).otherwise(pl.lit(""))
-    if decimals == 0:
-        digits = scaled.cast(pl.String)
-    else:
-        unit = 10**decimals
-        digits = pl.concat_str(
-            (scaled // unit).cast(pl.String),
-            pl.lit("."),
-            (scaled % unit).cast(pl.String).str.zfill(decimals),
+
+    def tmp(alias: str, part: str) -> pl.Expr:
+        return pl.col(f"__fx_{alias}_{part}")
+
+    abs_: list[pl.Expr] = []
+    scaled: list[pl.Expr] = []
+    high: list[pl.Expr] = []
+    err: list[pl.Expr] = []
+    whole: list[pl.Expr] = []
+    digits: list[pl.Expr] = []
+    for alias, (name, decimals) in columns.items():
+        scale = 10.0**decimals
+        a, p = tmp(alias, "a"), tmp(alias, "p")
+        abs_.append(pl.col(name).abs().alias(f"__fx_{alias}_a"))
+        scaled.append((a * scale).alias(f"__fx_{alias}_p"))
+        high.append(((a * _SPLITTER) - ((a * _SPLITTER) - a)).alias(f"__fx_{alias}_hi"))
+        hi = tmp(alias, "hi")
+        err.append(((hi * scale - p) + (a - hi) * scale).alias(f"__fx_{alias}_err"))
+        whole.append(p.floor().alias(f"__fx_{alias}_whole"))
+        w, frac, e = tmp(alias, "whole"), p - tmp(alias, "whole"), tmp(alias, "err")
+        up = (frac > 0.5) | ((frac == 0.5) & ((e > 0) | ((e == 0) & ((w % 2) == 1))))
+        n = (w + up.cast(pl.Float64)).cast(pl.Int64, strict=False)  # null where not finite
+        if decimals:
+            unit = 10**decimals
+            text = pl.concat_str(
+                (n // unit).cast(pl.String),
+                pl.lit("."),
+                (n % unit).cast(pl.String).str.zfill(decimals),
+            )
+        else:
+            text = n.cast(pl.String)
+        x = pl.col(name)
+        negative = (x < 0) | ((x == 0) & ((1.0 / x) < 0))  # -0.0 prints as "-0.00" too
+        sign = pl.when(negative).then(pl.lit("-")).otherwise(pl.lit(""))
+        digits.append(
+            pl.when(x.is_finite())
+            .then(pl.concat_str(sign, text))
+            .when(x.is_nan())
+            .then(pl.lit("nan"))
+            .otherwise(pl.concat_str(sign, pl.lit("inf")))
+            .alias(alias)
         )
     return (
-        pl.when(x.is_finite())
-        .then(pl.concat_str(sign, digits))
-        .when(x.is_nan())
-        .then(pl.lit("nan"))
-        .otherwise(pl.concat_str(sign, pl.lit("inf")))
+        frame.with_columns(abs_)
+        .with_columns(scaled + high)
+        .with_columns(err + whole)
+        .with_columns(digits)
+        .drop(pl.selectors.starts_with("__fx_"))
     )
 
 
-def summary_expr(tier: str = "batch") -> pl.Expr:
-    """The ``summary`` column, built from the frame's own finding columns."""
-    return pl.format(
+def with_summary(findings: pl.LazyFrame, tier: str = "batch") -> pl.LazyFrame:
+    """Add the ``summary`` column, built from the frame's own finding columns."""
+    texts = {
+        "_share_text": ("share_of_spend_pct", 1),
+        "_savings_text": ("projected_savings_usd", 2),
+        "_discount_text": ("discount_pct", 0),
+    }
+    sentence = pl.format(
         "tag={} is {}% of spend and batch-eligible \u2192 ~${} saved at the "
         + _RATE_NAMES[tier]
         + " rate (\u2212{}%) on {} request(s)",
         pl.col("tag"),
-        format_fixed(pl.col("share_of_spend_pct"), 1),
-        format_fixed(pl.col("projected_savings_usd"), 2),
-        format_fixed(pl.col("discount_pct"), 0),
+        pl.col("_share_text"),
+        pl.col("_savings_text"),
+        pl.col("_discount_text"),
         pl.col("request_count").cast(pl.String),
-    ).alias("summary")
+    )
+    return (
+        with_fixed_text(findings, texts).with_columns(sentence.alias("summary")).drop(list(texts))
+    )

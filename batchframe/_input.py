@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow as pa
 
-__all__ = ["AGGREGATE_COLUMNS", "AggregatesLike", "RequestAggregate", "validated"]
+__all__ = ["AGGREGATE_COLUMNS", "AggregatesLike", "RequestAggregate", "Validated", "validated"]
 
 #: The columns of a request aggregate, in order (SPEC §1).
 AGGREGATE_COLUMNS = (
@@ -221,14 +221,18 @@ def check_schema(schema: pl.Schema) -> None:
 # -- value checks -------------------------------------------------------------------------
 
 
-def _value_checks(schema: pl.Schema) -> list[tuple[str, pl.Expr, list[tuple[str, pl.Expr]]]]:
+#: (column, detector, [(expectation, bad-row predicate), …])
+_Check = tuple[str, pl.Expr, list[tuple[str, pl.Expr]]]
+
+
+def _value_checks(schema: pl.Schema) -> list[_Check]:
     """Per column: a cheap detector and the precise (expectation, bad-row predicate) checks.
 
     Detectors are reductions that allocate nothing per row (null counts, minima, a sum
     that is finite exactly when no NaN or infinity is present); the predicates run only
     for a column whose detector fires, to find and name its first offending row.
     """
-    checks: list[tuple[str, pl.Expr, list[tuple[str, pl.Expr]]]] = []
+    checks: list[_Check] = []
     for name in AGGREGATE_COLUMNS:
         if name == "tag":
             continue
@@ -265,6 +269,28 @@ def _describe(value: object) -> str:
     return "null" if value is None else repr(value)
 
 
+def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence[bool]) -> None:
+    """Locate and report the first offending row of the first column whose detector fired.
+
+    Runs only on the failure path; it reads `source` again to find the row.
+    """
+    for (name, _, rules), hit in zip(checks, fired):
+        if not hit:
+            continue
+        predicates = [bad.fill_null(False) for _, bad in rules]
+        anywhere = pl.any_horizontal(predicates)
+        # The smallest offending index: order-independent, so right under any engine.
+        row = source.select(pl.int_range(pl.len()).filter(anywhere).min()).collect().item()
+        if row is None:  # e.g. a cost sum that overflowed to infinity from finite values
+            continue
+        named = (bad.alias(f"_rule_{i}") for i, bad in enumerate(predicates))
+        at_row = source.slice(row, 1).select(pl.col(name), *named).collect().row(0)
+        expectation = next(exp for (exp, _), broken in zip(rules, at_row[1:]) if broken)
+        raise AggregateError(
+            f"column {name!r}: expected {expectation}, got {_describe(at_row[0])} at row {row}"
+        )
+
+
 def check_values(frame: pl.DataFrame) -> pl.DataFrame:
     """Raise `AggregateError` for the first offending row of the first bad column.
 
@@ -272,24 +298,55 @@ def check_values(frame: pl.DataFrame) -> pl.DataFrame:
     fires is its first bad row located, whichever of the column's rules that row breaks.
     """
     checks = _value_checks(frame.schema)
-    if not checks or frame.height == 0:
-        return frame
-    fired = frame.select(detector.fill_null(False).alias(name) for name, detector, _ in checks).row(
-        0
-    )
-    for (name, _, rules), hit in zip(checks, fired):
-        if not hit:
-            continue
-        predicates = [bad.fill_null(False) for _, bad in rules]
-        row = frame.select(pl.any_horizontal(predicates).arg_max()).item()
-        at_row = (
-            frame.slice(row, 1).select(bad.alias(str(i)) for i, bad in enumerate(predicates)).row(0)
-        )
-        expectation = next(exp for (exp, _), broken in zip(rules, at_row) if broken)
-        raise AggregateError(
-            f"column {name!r}: expected {expectation}, got {_describe(frame[name][row])} at row {row}"
-        )
+    if checks and frame.height:
+        fired = frame.select(flag(check) for check in checks).row(0)
+        if any(fired):
+            _raise_first_bad(frame.lazy(), checks, fired)
     return frame
+
+
+def flag(check: _Check) -> pl.Expr:
+    """A check's detector as a named boolean reduction."""
+    name, detector, _ = check
+    return detector.fill_null(False).alias(f"_bad_{name}")
+
+
+@dataclass(frozen=True)
+class Validated:
+    """Aggregates as a LazyFrame of exactly `AGGREGATE_COLUMNS`, with the checks still owed.
+
+    An eager input is fully checked already (`flags` is empty). A LazyFrame's value
+    checks are reductions (`flags`) that the consumer evaluates in the same pass as its
+    own aggregates, then hands to `enforce`, so the input is never materialised for them.
+    """
+
+    frame: pl.LazyFrame
+    lazy: bool
+    source: pl.LazyFrame
+    checks: tuple[_Check, ...] = ()
+
+    @property
+    def flags(self) -> list[pl.Expr]:
+        return [flag(check) for check in self.checks]
+
+    def enforce(self, frame: pl.LazyFrame) -> pl.LazyFrame:
+        """`frame` less the flag columns, raising `AggregateError` at collect time if one fired.
+
+        `frame` carries the evaluated `flags` columns (their first row holds the values).
+        """
+        if not self.checks:
+            return frame
+        names = [f"_bad_{name}" for name, _, _ in self.checks]
+        schema = frame.collect_schema()
+        kept = [name for name in schema.names() if name not in names]
+
+        def settle(evaluated: pl.DataFrame) -> pl.DataFrame:
+            fired = evaluated.select(names).row(0)
+            if any(fired):
+                _raise_first_bad(self.source, list(self.checks), fired)
+            return evaluated.select(kept)
+
+        return frame.map_batches(settle, schema=pl.Schema({name: schema[name] for name in kept}))
 
 
 def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -304,19 +361,19 @@ def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
     return column if dtype in (pl.Int64, pl.UInt64) else column.cast(pl.Int64)
 
 
-def validated(aggregates: AggregatesLike) -> tuple[pl.LazyFrame, bool]:
-    """The aggregates as a LazyFrame of exactly `AGGREGATE_COLUMNS`, and whether the input was lazy.
+def validated(aggregates: AggregatesLike) -> Validated:
+    """Any accepted container as a `Validated` LazyFrame of exactly `AGGREGATE_COLUMNS`.
 
-    Eager inputs are checked now; a LazyFrame gets its value checks when collected.
-    The caller's object is never modified.
+    Schema problems raise at once. Eager inputs get their value checks now; a LazyFrame
+    owes them (see `Validated.enforce`). The caller's object is never modified.
     """
     data = _to_polars(aggregates)
-    lazy = isinstance(data, pl.LazyFrame)
-    schema = data.collect_schema() if lazy else data.schema
+    schema = data.collect_schema() if isinstance(data, pl.LazyFrame) else data.schema
     check_schema(schema)
     canonical = [_canonical(name, schema[name]) for name in AGGREGATE_COLUMNS]
     selected = data.select(AGGREGATE_COLUMNS)
     if isinstance(selected, pl.DataFrame):
-        return check_values(selected).lazy().select(canonical), False
-    checked = selected.map_batches(check_values, schema=selected.collect_schema())
-    return checked.select(canonical), True
+        check_values(selected)
+        return Validated(selected.lazy().select(canonical), lazy=False, source=selected.lazy())
+    checks = tuple(_value_checks(schema))
+    return Validated(selected.select(canonical), lazy=True, source=selected, checks=checks)

@@ -1,19 +1,26 @@
-"""The projection as one lazy Polars query: fold segments -> classify -> fold per tag -> finalize.
+"""The projection as one lazy Polars query: keep candidates -> fold segments -> classify ->
+fold per tag -> finalize.
 
-Data flows one way. The only pass over the caller's rows is the first fold (a group-by on
-``provider, model, tag``); every later step runs on that small frame, which is why
-lower-casing tags and joining the catalog cost next to nothing however large the input.
+Data flows one way. Only two things touch every input row: the total spend (one float
+sum) and an exact-match filter that keeps the rows whose tag can be eligible. That filter
+is a single hash lookup per row against every spelling of the eligible words (``bulk``,
+``Bulk``, ``BULK`` …), so no tag is lower-cased and no distinct-tag pass is needed. The
+surviving rows are folded per ``(provider, model, tag)``; lower-casing, the catalog join
+and the rules then run on that small frame.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import math
 from collections.abc import Iterable
 
 import polars as pl
 
 from batchframe._catalog import PricingCatalog
 from batchframe._catalog import catalog as default_catalog
-from batchframe._findings import FINDINGS_SCHEMA, summary_expr
+from batchframe._findings import FINDINGS_SCHEMA, with_summary
 from batchframe._input import AggregatesLike, validated
 
 __all__ = [
@@ -61,6 +68,61 @@ def _check_catalog(catalog: PricingCatalog | None) -> PricingCatalog:
     if not isinstance(catalog, PricingCatalog):
         raise TypeError(f"catalog must be a PricingCatalog or None, got {type(catalog).__name__}")
     return catalog
+
+
+# The only characters outside ASCII whose Unicode lower case contains an ASCII letter
+# are U+0130 (-> "i" + U+0307, never a pure-ASCII word) and U+212A KELVIN SIGN (-> "k");
+# tests/test_project.py re-derives this from Polars' own lower-casing over all of Unicode.
+_NON_ASCII_PREIMAGES = {"k": ("\u212a",)}
+#: Above this many spellings the exact-match filter is skipped (the result is the same).
+SPELLING_BUDGET = 1 << 14
+
+
+def _preimages(char: str) -> tuple[str, ...]:
+    """Every character whose lower case is `char` (an ASCII character)."""
+    if "a" <= char <= "z":
+        return (char, char.upper(), *_NON_ASCII_PREIMAGES.get(char, ()))
+    return (char,)
+
+
+@functools.lru_cache(maxsize=64)
+def spellings(eligible: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Every string whose lower case is one of the (lower-case) `eligible` words.
+
+    None when a word is not ASCII or there would be more than `SPELLING_BUDGET`
+    spellings; the projection then folds every row instead of filtering first.
+
+    Examples:
+        >>> sorted(s for s in spellings(("ok",)) if s.isascii())
+        ['OK', 'Ok', 'oK', 'ok']
+        >>> len(spellings(("ok",))), "o\\u212a" in spellings(("ok",))  # KELVIN SIGN lowers to k
+        (6, True)
+    """
+    per_word = []
+    for word in eligible:
+        if not word.isascii():
+            return None
+        per_word.append([_preimages(char) for char in word])
+    if sum(math.prod(len(c) for c in chars) for chars in per_word) > SPELLING_BUDGET:
+        return None
+    return tuple("".join(p) for chars in per_word for p in itertools.product(*chars))
+
+
+def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
+    """Drop rows whose tag cannot be eligible, by exact match on every spelling.
+
+    A pure optimisation: `classify` applies the rule itself to what is kept.
+    """
+    candidates = spellings(tuple(eligible))
+    if candidates is None:
+        return aggregates
+    # Categorical and Enum tags are matched on their categories, without a cast.
+    return aggregates.filter(pl.col("tag").is_in(pl.Series(candidates, dtype=pl.String).implode()))
+
+
+def total_spend(aggregates: pl.LazyFrame, flags: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
+    """One row: Σ cost_usd over every input row, eligible or not (and any owed input checks)."""
+    return aggregates.select(pl.col("cost_usd").sum().alias("_total_spend_usd"), *flags)
 
 
 def fold_segments(aggregates: pl.LazyFrame) -> pl.LazyFrame:
@@ -116,22 +178,26 @@ def classify(segments: pl.LazyFrame, rates: pl.LazyFrame, eligible: list[str]) -
 
 
 def fold_findings(classified: pl.LazyFrame) -> pl.LazyFrame:
-    """Per tag: eligible spend, projected cost and requests of projected segments, plus total spend.
-
-    The segments are put in a fixed order first, so that float sums come out bit-identical
-    from run to run whatever order the (parallel) first fold produced them in.
-    """
+    """Per tag: eligible spend, projected cost and requests of the projected segments."""
     return (
-        classified.sort("provider", "model", "tag", nulls_last=True)
-        .with_columns(pl.col("cost_usd").sum().alias("_total_spend_usd"))
-        .filter(pl.col("status") == "projected")
+        classified.filter(pl.col("status") == "projected")
         .group_by("tag")
         .agg(
             pl.col("cost_usd").sum().alias("eligible_spend_usd"),
             pl.col("projected_batch_cost_usd").sum(),
             pl.col("request_count").sum(),
-            pl.col("_total_spend_usd").first(),
         )
+    )
+
+
+def attach_total(folded: pl.LazyFrame, total: pl.LazyFrame) -> pl.LazyFrame:
+    """Glue the one-row `total` (spend and owed input checks) under the per-tag fold.
+
+    The total frame is consumed exactly once, so Polars scans a lazy source a single time
+    for both branches. Row 0 carries the total; ``_bf_row`` marks the fold's own rows.
+    """
+    return pl.concat(
+        [folded.with_columns(pl.lit(True).alias("_bf_row")), total], how="horizontal_extend"
     )
 
 
@@ -139,15 +205,20 @@ def finalize(folded: pl.LazyFrame) -> pl.LazyFrame:
     """Savings floor, shares, discount, summary and order: the findings frame of SPEC §3."""
     eligible = pl.col("eligible_spend_usd")
     savings = pl.col("projected_savings_usd")
-    total = pl.col("_total_spend_usd")
+    total_usd = pl.col("_total_spend_usd")
+    # Polars divides by a constant column through its reciprocal (x * (1/t)), an ulp away
+    # from x / t. Adding 0.0 * eligible makes the divisor a real per-row column under
+    # every engine, so shares are true divisions (the optimiser cannot fold x * 0.0).
+    per_row_total = total_usd.fill_null(strategy="forward") + 0.0 * eligible
     return (
-        folded.filter(eligible > 0)
+        folded.with_columns(per_row_total)
+        .filter(pl.col("_bf_row") & (eligible > 0))
         .with_columns(
             pl.max_horizontal(eligible - pl.col("projected_batch_cost_usd"), 0.0).alias(
                 "projected_savings_usd"
             ),
-            pl.when(total > 0)
-            .then(eligible / total * 100.0)
+            pl.when(total_usd > 0)
+            .then(eligible / total_usd * 100.0)
             .otherwise(0.0)
             .alias("share_of_spend_pct"),
             pl.col("request_count").cast(pl.UInt64),
@@ -159,7 +230,7 @@ def finalize(folded: pl.LazyFrame) -> pl.LazyFrame:
             .alias("discount_pct")
         )
         .sort(["projected_savings_usd", "tag"], descending=[True, False])
-        .with_columns(summary_expr())
+        .pipe(with_summary)
         .select(pl.col(name).cast(dtype) for name, dtype in FINDINGS_SCHEMA.items())
     )
 
@@ -208,11 +279,15 @@ def project_batch_savings(
         >>> print(findings["summary"][0])
         tag=nightly is 50.0% of spend and batch-eligible → ~$17.50 saved at the Batch API rate (−50%) on 10 request(s)
     """
-    frame, lazy = validated(aggregates)
+    checked = validated(aggregates)
     tags = eligible_tag_set(eligible_tags)
     rates = batch_rates(_check_catalog(catalog))
-    findings = finalize(fold_findings(classify(fold_segments(frame), rates, tags)))
-    return findings if lazy else findings.collect()
+    segments = fold_segments(keep_candidates(checked.frame, tags))
+    # The total and any owed input checks are reductions over the same single pass.
+    total = total_spend(checked.frame, checked.flags)
+    folded = checked.enforce(attach_total(fold_findings(classify(segments, rates, tags)), total))
+    findings = finalize(folded)
+    return findings if checked.lazy else findings.collect()
 
 
 def project_batch_savings_with_tags(

@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import batchframe as bf
-from batchframe._findings import FINDINGS_SCHEMA, format_fixed
+from batchframe._findings import FINDINGS_SCHEMA, with_fixed_text
 
 # Values that sit on or next to a rounding boundary, where naive scaling goes wrong.
 TRICKY = [0.125, 0.375, 2.675, 1.005, 0.285, 12.25, 12.35, 2.5, 3.5, 0.05, 0.15, 0.25,
@@ -23,8 +23,8 @@ def python_format(values: list[float], decimals: int) -> list[str]:
 
 
 def polars_format(values: list[float], decimals: int) -> list[str]:
-    frame = pl.DataFrame({"x": pl.Series(values, dtype=pl.Float64)})
-    return frame.select(format_fixed(pl.col("x"), decimals)).to_series().to_list()
+    frame = pl.LazyFrame({"x": pl.Series(values, dtype=pl.Float64)})
+    return with_fixed_text(frame, {"text": ("x", decimals)}).collect()["text"].to_list()
 
 
 @pytest.mark.parametrize("decimals", [0, 1, 2])
@@ -91,3 +91,29 @@ def test_as_findings_round_trips_the_frame() -> None:
     assert bf.as_findings(pl.DataFrame(schema=FINDINGS_SCHEMA)) == []
     with pytest.raises(ValueError, match="missing column 'eligible_spend_usd'"):
         bf.as_findings(pl.DataFrame({"tag": ["x"]}))
+
+
+@pytest.mark.parametrize("engine", ["in-memory", "streaming"])
+def test_shares_are_true_divisions_under_every_engine(engine: str) -> None:
+    # 35 / 65 * 100 is 53.84615384615385; through the reciprocal, (35 * (1/65)) * 100, it
+    # would come out an ulp higher. Many free interactive rows give the streaming engine
+    # morsels in which the total is constant.
+    n = 5000
+    agg = pl.DataFrame(
+        {
+            "provider": ["openai"] * (3 + n),
+            "model": ["gpt-5.4", "gpt-5.5", "gpt-5.4"] + ["gpt-5.5"] * n,
+            "tag": ["Bulk", "nightly", "bulk"] + ["chat"] * n,
+            "input_tokens": [4_000_000, 1_000_000, 2_000_000] + [0] * n,
+            "output_tokens": [0, 1_000_000, 0] + [0] * n,
+            "cost_usd": [10.0, 35.0, 20.0] + [0.0] * n,
+            "request_count": [3, 10, 5] + [1] * n,
+        }
+    )
+    expected = {"nightly": 35 / 65 * 100, "bulk": 20 / 65 * 100, "Bulk": 10 / 65 * 100}
+    lazy = bf.project_batch_savings(agg.lazy())
+    assert isinstance(lazy, pl.LazyFrame)
+    assert dict(lazy.collect(engine=engine).select("tag", "share_of_spend_pct").rows()) == expected
+    eager = bf.project_batch_savings(agg)
+    assert isinstance(eager, pl.DataFrame)
+    assert dict(eager.select("tag", "share_of_spend_pct").rows()) == expected
