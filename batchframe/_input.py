@@ -12,7 +12,7 @@ import difflib
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 import polars as pl
 
@@ -221,8 +221,14 @@ def check_schema(schema: pl.Schema) -> None:
 # -- value checks -------------------------------------------------------------------------
 
 
-#: (column, detector, [(expectation, bad-row predicate), …])
-_Check = tuple[str, pl.Expr, list[tuple[str, pl.Expr]]]
+class _Rule(NamedTuple):
+    expectation: str
+    bad: pl.Expr  # true on an offending row
+    summed: bool = False  # a non-finite column sum already reveals it (NaN, ±inf)
+
+
+#: (column, detector, rules): the detector is a cheap reduction that fires for a bad column.
+_Check = tuple[str, pl.Expr, list[_Rule]]
 
 
 def _value_checks(schema: pl.Schema) -> list[_Check]:
@@ -240,26 +246,29 @@ def _value_checks(schema: pl.Schema) -> list[_Check]:
         dtype = schema[name]
         has_nulls = column.null_count() > 0
         if name in ("provider", "model"):
-            checks.append((name, has_nulls, [("a string, not null", column.is_null())]))
+            checks.append((name, has_nulls, [_Rule("a string, not null", column.is_null())]))
         elif name == "cost_usd":
             expected = "a finite number"
-            rules = [(f"{expected}, not null", column.is_null())]
-            detector = has_nulls
-            if dtype.is_float():
-                rules += [(expected, column.is_nan()), (expected, column.is_infinite())]
-                detector = has_nulls | ~column.sum().is_finite()
-            checks.append((name, detector, rules))
-        else:
-            rules = [("an integer >= 0, not null", column.is_null())]
+            rules = [_Rule(f"{expected}, not null", column.is_null())]
             detector = has_nulls
             if dtype.is_float():
                 rules += [
-                    ("a whole, finite number", ~column.is_finite()),
-                    ("a whole number", column != column.floor()),
+                    _Rule(expected, column.is_nan(), summed=True),
+                    _Rule(expected, column.is_infinite(), summed=True),
+                ]
+                detector = has_nulls | ~column.sum().is_finite()
+            checks.append((name, detector, rules))
+        else:
+            rules = [_Rule("an integer >= 0, not null", column.is_null())]
+            detector = has_nulls
+            if dtype.is_float():
+                rules += [
+                    _Rule("a whole, finite number", ~column.is_finite()),
+                    _Rule("a whole number", column != column.floor()),
                 ]
                 detector = detector | ~column.sum().is_finite() | (column != column.floor()).any()
             if not dtype.is_unsigned_integer():
-                rules.append(("an integer >= 0", column < 0))
+                rules.append(_Rule("an integer >= 0", column < 0))
                 detector = detector | (column.min() < 0)
             checks.append((name, detector, rules))
     return checks
@@ -277,7 +286,7 @@ def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence
     for (name, _, rules), hit in zip(checks, fired):
         if not hit:
             continue
-        predicates = [bad.fill_null(False) for _, bad in rules]
+        predicates = [rule.bad.fill_null(False) for rule in rules]
         anywhere = pl.any_horizontal(predicates)
         # The smallest offending index: order-independent, so right under any engine.
         row = source.select(pl.int_range(pl.len()).filter(anywhere).min()).collect().item()
@@ -285,7 +294,7 @@ def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence
             continue
         named = (bad.alias(f"_rule_{i}") for i, bad in enumerate(predicates))
         at_row = source.slice(row, 1).select(pl.col(name), *named).collect().row(0)
-        expectation = next(exp for (exp, _), broken in zip(rules, at_row[1:]) if broken)
+        expectation = next(rule.expectation for rule, broken in zip(rules, at_row[1:]) if broken)
         raise AggregateError(
             f"column {name!r}: expected {expectation}, got {_describe(at_row[0])} at row {row}"
         )
@@ -299,25 +308,28 @@ def check_values(frame: pl.DataFrame) -> pl.DataFrame:
     """
     checks = _value_checks(frame.schema)
     if checks and frame.height:
-        fired = frame.select(flag(check) for check in checks).row(0)
+        fired = frame.select(
+            detector.fill_null(False).alias(name) for name, detector, _ in checks
+        ).row(0)
         if any(fired):
             _raise_first_bad(frame.lazy(), checks, fired)
     return frame
 
 
-def flag(check: _Check) -> pl.Expr:
-    """A check's detector as a named boolean reduction."""
-    name, detector, _ = check
-    return detector.fill_null(False).alias(f"_bad_{name}")
+#: Column names of the owed checks' results (lazy inputs).
+_BAD_ROWS = "_bf_bad_rows"
+_BAD_COST_SUM = "_bf_bad_cost_sum"
 
 
 @dataclass(frozen=True)
 class Validated:
     """Aggregates as a LazyFrame of exactly `AGGREGATE_COLUMNS`, with the checks still owed.
 
-    An eager input is fully checked already (`flags` is empty). A LazyFrame's value
-    checks are reductions (`flags`) that the consumer evaluates in the same pass as its
-    own aggregates, then hands to `enforce`, so the input is never materialised for them.
+    An eager input is fully checked already. A LazyFrame owes its value checks, settled
+    at collect time by `enforce` without materialising the input: every null, sign and
+    whole-number rule becomes one filter-and-count (so a Parquet scan skips each row
+    group whose statistics prove it clean), and NaN or infinite costs show up as a
+    non-finite cost sum that the consumer computes in its own pass (`reductions`).
     """
 
     frame: pl.LazyFrame
@@ -326,27 +338,34 @@ class Validated:
     checks: tuple[_Check, ...] = ()
 
     @property
-    def flags(self) -> list[pl.Expr]:
-        return [flag(check) for check in self.checks]
+    def reductions(self) -> list[pl.Expr]:
+        """Reductions over the input that the consumer must compute and pass to `enforce`."""
+        summed = any(rule.summed for _, _, rules in self.checks for rule in rules)
+        return [(~pl.col("cost_usd").sum().is_finite()).alias(_BAD_COST_SUM)] if summed else []
 
     def enforce(self, frame: pl.LazyFrame) -> pl.LazyFrame:
-        """`frame` less the flag columns, raising `AggregateError` at collect time if one fired.
+        """`frame`, raising `AggregateError` at collect time if an owed check fails.
 
-        `frame` carries the evaluated `flags` columns (their first row holds the values).
+        `frame` carries the `reductions` columns (their first row holds the values); they
+        are dropped from the result.
         """
         if not self.checks:
             return frame
-        names = [f"_bad_{name}" for name, _, _ in self.checks]
+        row_rules = [rule.bad for _, _, rules in self.checks for rule in rules if not rule.summed]
+        bad_rows = self.source.filter(pl.any_horizontal(row_rules)).select(
+            pl.len().alias(_BAD_ROWS)
+        )
+        flags = [_BAD_ROWS, *(e.meta.output_name() for e in self.reductions)]
         schema = frame.collect_schema()
-        kept = [name for name in schema.names() if name not in names]
+        kept = pl.Schema({name: dtype for name, dtype in schema.items() if name not in flags})
 
         def settle(evaluated: pl.DataFrame) -> pl.DataFrame:
-            fired = evaluated.select(names).row(0)
-            if any(fired):
-                _raise_first_bad(self.source, list(self.checks), fired)
-            return evaluated.select(kept)
+            if any(evaluated.select(flags).row(0)):
+                _raise_first_bad(self.source, list(self.checks), [True] * len(self.checks))
+            return evaluated.select(kept.names())
 
-        return frame.map_batches(settle, schema=pl.Schema({name: schema[name] for name in kept}))
+        joined = pl.concat([frame, bad_rows], how="horizontal_extend")
+        return joined.map_batches(settle, schema=kept)
 
 
 def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:

@@ -120,9 +120,9 @@ def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFra
     return aggregates.filter(pl.col("tag").is_in(pl.Series(candidates, dtype=pl.String).implode()))
 
 
-def total_spend(aggregates: pl.LazyFrame, flags: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
-    """One row: Σ cost_usd over every input row, eligible or not (and any owed input checks)."""
-    return aggregates.select(pl.col("cost_usd").sum().alias("_total_spend_usd"), *flags)
+def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
+    """One row: Σ cost_usd over every input row, eligible or not (plus owed input checks)."""
+    return aggregates.select(pl.col("cost_usd").sum().alias("_total_spend_usd"), *reductions)
 
 
 def fold_segments(aggregates: pl.LazyFrame) -> pl.LazyFrame:
@@ -284,7 +284,7 @@ def project_batch_savings(
     rates = batch_rates(_check_catalog(catalog))
     segments = fold_segments(keep_candidates(checked.frame, tags))
     # The total and any owed input checks are reductions over the same single pass.
-    total = total_spend(checked.frame, checked.flags)
+    total = total_spend(checked.frame, checked.reductions)
     folded = checked.enforce(attach_total(fold_findings(classify(segments, rates, tags)), total))
     findings = finalize(folded)
     return findings if checked.lazy else findings.collect()
