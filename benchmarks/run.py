@@ -177,7 +177,7 @@ def child(kind: str, engine: str, source: str) -> dict[str, Any]:
 # -- the run -------------------------------------------------------------------------------
 
 
-def bench_size(rows: int, repeats: int, python_max: int, memory: bool) -> dict[str, Any]:
+def bench_size(rows: int, repeats: int, python_max: int, memory: bool, data_dir: Path) -> dict[str, Any]:
     print(f"\n== {rows:,} segments: generating (seed 42) …", flush=True)
     frame = data.generate(rows)
     categorical = frame.with_columns(pl.col("tag").cast(pl.Categorical))
@@ -215,8 +215,8 @@ def bench_size(rows: int, repeats: int, python_max: int, memory: bool) -> dict[s
     extra: dict[str, int] = {}
     input_bytes = frame.estimated_size()
     if memory:
-        path = DATA_DIR / f"aggregates-{rows}.arrow"
-        DATA_DIR.mkdir(exist_ok=True)
+        path = data_dir / f"aggregates-{rows}.arrow"
+        data_dir.mkdir(parents=True, exist_ok=True)
         frame.write_ipc(path)
         for engine in ("batchframe", "batchframe (Categorical tag)", "polars floor", "duckdb", "pandas"):
             extra[engine] = child("memory", engine, str(path))["extra_bytes"]
@@ -233,9 +233,9 @@ def bench_size(rows: int, repeats: int, python_max: int, memory: bool) -> dict[s
     return {"rows": rows, "input_bytes": input_bytes, "findings": expected.height, "results": results}
 
 
-def bench_parquet(rows: int) -> dict[str, Any]:
-    DATA_DIR.mkdir(exist_ok=True)
-    path = DATA_DIR / f"aggregates-{rows}.parquet"
+def bench_parquet(rows: int, data_dir: Path) -> dict[str, Any]:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / f"aggregates-{rows}.parquet"
     if not path.exists():
         print(f"\n== writing {rows:,} segments to {path} …", flush=True)
         data.generate(rows).write_parquet(path)
@@ -292,11 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=sizes, default=sizes("1e5,1e6,1e7"), help="comma-separated sizes, e.g. 1e5,1e6,1e7")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved rounds; the best is reported")
-    parser.add_argument("--python-max-rows", type=lambda t: int(float(t)), default=10**6,
-                        help="check and time the plain Python loop only up to this size")
+    parser.add_argument("--python-max-rows", type=lambda t: int(float(t)), default=10**8,
+                        help="skip the plain Python loop (check and its one timed run) above this size")
     parser.add_argument("--parquet-rows", type=lambda t: int(float(t)), default=0, help="also run the Parquet comparison at this size")
     parser.add_argument("--no-memory", action="store_true", help="skip the per-engine memory probes")
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="where generated files go (default: benchmarks/data)")
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     parser.add_argument("--parquet-probe", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
@@ -314,9 +315,11 @@ def main(argv: list[str] | None = None) -> int:
           f"Python {info['python']}, polars {info['polars']}, duckdb {info['duckdb']}, pandas {info['pandas']}")
     report: dict[str, Any] = {"machine": info, "sizes": [], "parquet": None}
     for rows in args.rows:
-        report["sizes"].append(bench_size(rows, args.repeats, args.python_max_rows, not args.no_memory))
+        report["sizes"].append(
+            bench_size(rows, args.repeats, args.python_max_rows, not args.no_memory, args.data_dir)
+        )
     if args.parquet_rows:
-        report["parquet"] = bench_parquet(args.parquet_rows)
+        report["parquet"] = bench_parquet(args.parquet_rows, args.data_dir)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -92,7 +92,7 @@ def test_rows_of_python_objects_name_the_bad_value() -> None:
 
 
 def test_pandas_mixed_object_column_names_the_column() -> None:
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     frame = pd.DataFrame(GOOD)
     frame["input_tokens"] = pd.Series([1, "x", 3, 4], dtype=object)
     with pytest.raises(bf.AggregateError, match=r"^column 'input_tokens': cannot convert to Arrow"):
