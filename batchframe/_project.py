@@ -178,13 +178,17 @@ def classify(segments: pl.LazyFrame, rates: pl.LazyFrame, eligible: list[str]) -
 
 
 def fold_findings(classified: pl.LazyFrame) -> pl.LazyFrame:
-    """Per tag: eligible spend, projected cost and requests of the projected segments."""
+    """Per tag: eligible spend, projected cost and requests of the projected segments.
+
+    Each tag's few segment values are summed in sorted order, so this step gives the same
+    bits whatever order the parallel first fold produced the segments in.
+    """
     return (
         classified.filter(pl.col("status") == "projected")
         .group_by("tag")
         .agg(
-            pl.col("cost_usd").sum().alias("eligible_spend_usd"),
-            pl.col("projected_batch_cost_usd").sum(),
+            pl.col("cost_usd").sort().sum().alias("eligible_spend_usd"),
+            pl.col("projected_batch_cost_usd").sort().sum(),
             pl.col("request_count").sum(),
         )
     )

@@ -35,10 +35,10 @@ import polars as pl
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import data  # noqa: E402
-import peers  # noqa: E402
+import data
+import peers
 
-import batchframe as bf  # noqa: E402
+import batchframe as bf
 
 ELIGIBLE = list(bf.DEFAULT_BATCH_ELIGIBLE_TAGS)
 DATA_DIR = HERE / "data"
@@ -123,17 +123,17 @@ def memory_probe(engine: str, path: str) -> dict[str, Any]:
     rates = peers.batch_rates(bf.catalog())
     run: Callable[[], Any]
     if engine == "batchframe":
-        run = lambda: bf.project_batch_savings(frame)  # noqa: E731
+        run = lambda: bf.project_batch_savings(frame)
     elif engine == "batchframe (Categorical tag)":
         frame = frame.with_columns(pl.col("tag").cast(pl.Categorical))
-        run = lambda: bf.project_batch_savings(frame)  # noqa: E731
+        run = lambda: bf.project_batch_savings(frame)
     elif engine == "polars floor":
-        run = lambda: peers.floor(frame)  # noqa: E731
+        run = lambda: peers.floor(frame)
     elif engine == "duckdb":
         run = peers.DuckDB(frame.to_arrow(), rates, ELIGIBLE)
     elif engine == "pandas":
         pdf, prates = frame.to_pandas(), rates.to_pandas()
-        run = lambda: peers.pandas_projection(pdf, prates, ELIGIBLE)  # noqa: E731
+        run = lambda: peers.pandas_projection(pdf, prates, ELIGIBLE)
     else:
         raise SystemExit(f"unknown engine {engine!r}")
     return {"engine": engine, "extra_bytes": _peak_during(run), "input_bytes": frame.estimated_size()}
@@ -242,8 +242,8 @@ def bench_parquet(rows: int, data_dir: Path) -> dict[str, Any]:
     print(f"\n== Parquet, {rows:,} segments ({path.stat().st_size / 2**20:.0f} MiB on disk)", flush=True)
     runs: dict[str, list[dict[str, Any]]] = {"batchframe": [], "duckdb": []}
     for _ in range(3):  # interleaved, each run in a fresh process (cold process, warm page cache)
-        for engine in runs:
-            runs[engine].append(child("parquet", engine, str(path)))
+        for engine, probes in runs.items():
+            probes.append(child("parquet", engine, str(path)))
     expected = pl.read_json(runs["duckdb"][0]["result"].encode())
     check_same("batchframe over scan_parquet", pl.read_json(runs["batchframe"][0]["result"].encode()), expected)
     out = []
