@@ -5,10 +5,16 @@ The public API, in full; everything else lives in private modules.
 
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
+from batchframe._explain import spend_by_status, unpriced_models
 from batchframe._findings import BatchFinding, as_findings
 from batchframe._input import RequestAggregate
+from batchframe._logs import aggregate_request_logs, scan_request_logs
+from batchframe._logschema import LOG_SCHEMA
+from batchframe._presets import PRESETS
 from batchframe._project import (
     DEFAULT_BATCH_ELIGIBLE_TAGS,
+    SEGMENT_STATUS,
+    classify_segments,
     project_batch_savings,
     project_batch_savings_with_tags,
 )
@@ -17,6 +23,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
+    "LOG_SCHEMA",
+    "PRESETS",
+    "SEGMENT_STATUS",
     "AggregateError",
     "BatchFinding",
     "BatchframeError",
@@ -25,8 +34,13 @@ __all__ = [
     "PricingCatalog",
     "RequestAggregate",
     "__version__",
+    "aggregate_request_logs",
     "as_findings",
     "catalog",
+    "classify_segments",
     "project_batch_savings",
     "project_batch_savings_with_tags",
+    "scan_request_logs",
+    "spend_by_status",
+    "unpriced_models",
 ]

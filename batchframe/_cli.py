@@ -10,6 +10,8 @@ import argparse
 import io
 import json
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -19,8 +21,11 @@ import polars as pl
 
 from batchframe._catalog import PricingCatalog
 from batchframe._errors import BatchframeError
+from batchframe._explain import spend_by_status, unpriced_models
 from batchframe._io import FORMATS, scan_file
-from batchframe._project import project_batch_savings
+from batchframe._logs import aggregate_request_logs, scan_request_logs
+from batchframe._presets import PRESETS
+from batchframe._project import classify_segments, project_batch_savings
 
 __all__ = ["main"]
 
@@ -67,18 +72,41 @@ def _parser() -> argparse.ArgumentParser:
             "(--tags '' makes nothing eligible)",
         )
 
+    def add_input_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("file", metavar="FILE", nargs="?", help="aggregates file or glob")
+        sub.add_argument(
+            "--input-format", choices=FORMATS, help="override the format implied by the suffix"
+        )
+        sub.add_argument(
+            "--logs",
+            action="append",
+            metavar="PATH_OR_GLOB",
+            help="raw request-log files instead of aggregates (repeatable; quote globs)",
+        )
+        sub.add_argument(
+            "--preset",
+            choices=sorted(PRESETS),
+            help="the export the --logs files come from (default: batchframe's own column names)",
+        )
+        sub.add_argument(
+            "--quiet", "-q", action="store_true", help="no progress on stderr while reading"
+        )
+
     demo = commands.add_parser(
         "demo", help="project the bundled sample aggregates with the embedded catalog"
     )
     add_output_options(demo)
     project = commands.add_parser(
-        "project", help="project an aggregates file (Parquet, CSV, NDJSON or Arrow IPC)"
+        "project", help="project aggregates (FILE) or raw logs (--logs): Parquet, CSV, NDJSON, IPC"
     )
-    project.add_argument("file", metavar="FILE", help="aggregates file or glob")
-    project.add_argument(
-        "--input-format", choices=FORMATS, help="override the format implied by the suffix"
-    )
+    add_input_options(project)
     add_output_options(project)
+    explain = commands.add_parser(
+        "explain", help="where the spend went: spend by status and the top unpriced models"
+    )
+    add_input_options(explain)
+    add_output_options(explain)
+    explain.add_argument("--top", type=int, default=10, help="unpriced models to list (default 10)")
     return parser
 
 
@@ -163,24 +191,136 @@ def _emit(content: str | bytes, output: str | None) -> None:
         raise CliError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
-def _run(args: argparse.Namespace) -> None:
-    catalog = PricingCatalog.load(args.catalog) if args.catalog else None
+class Progress:
+    """Elapsed time on stderr while a scan runs (a TTY gets a live line), then a summary."""
+
+    def __init__(self, what: str, quiet: bool) -> None:
+        self.what, self.quiet = what, quiet
+        self.start = time.perf_counter()
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> Progress:
+        if not self.quiet and sys.stderr.isatty():
+            self._thread = threading.Thread(target=self._tick, daemon=True)
+            self._thread.start()
+        return self
+
+    def _tick(self) -> None:
+        while not self._done.wait(0.5):
+            elapsed = time.perf_counter() - self.start
+            sys.stderr.write(f"\rreading {self.what} … {elapsed:.1f} s")
+            sys.stderr.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+            sys.stderr.write("\r\033[K")
+
+    def report(self, rows: int) -> None:
+        if not self.quiet:
+            elapsed = time.perf_counter() - self.start
+            print(f"read {self.what}: {rows:,} request(s) in {elapsed:.1f} s", file=sys.stderr)
+
+
+def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
+    """The aggregates the command works on, collected (they are small), and where from."""
     if args.command == "demo":
-        source = scan_file(_sample_path(), "csv")
-        where = "the bundled sample"
-    else:
-        source = scan_file(args.file, args.input_format)
-        where = args.file
+        return scan_file(_sample_path(), "csv").collect(), "the bundled sample"
+    if args.logs and args.file:
+        raise CliError("give either FILE (aggregates) or --logs (raw request logs), not both")
+    if not args.logs and not args.file:
+        raise CliError("nothing to read: give an aggregates FILE or --logs PATH_OR_GLOB")
+    if args.logs:
+        where = ", ".join(args.logs)
+        logs = scan_request_logs(args.logs, format=args.input_format, preset=args.preset)
+        aggregated = aggregate_request_logs(logs, eligible_tags=_eligible_tags(args.tags))
+        assert isinstance(aggregated, pl.LazyFrame)
+        with Progress(f"{len(args.logs)} log source(s)", args.quiet) as progress:
+            frame = _collect(aggregated, where)
+        progress.report(int(frame["request_count"].sum()))
+        return frame, where
+    if args.preset:
+        raise CliError("--preset applies to --logs files")
+    with Progress(args.file, args.quiet):
+        frame = _collect(scan_file(args.file, args.input_format), args.file)
+    return frame, args.file
+
+
+def _collect(frame: pl.LazyFrame, where: str) -> pl.DataFrame:
     try:
-        findings = project_batch_savings(source, catalog, eligible_tags=_eligible_tags(args.tags))
-        assert isinstance(findings, pl.LazyFrame)
-        collected = findings.collect()
+        return frame.collect(engine="streaming")
     except BatchframeError as exc:
         raise CliError(f"{where}: {exc}") from None
     except (pl.exceptions.PolarsError, OSError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CliError(f"{where}: cannot read: {message}") from None
-    _emit(_render(collected, args.format), args.output)
+
+
+def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
+    aggregates, where = _aggregates(args)
+    try:
+        classified = classify_segments(aggregates, catalog, eligible_tags=_eligible_tags(args.tags))
+    except BatchframeError as exc:
+        raise CliError(f"{where}: {exc}") from None
+    statuses = spend_by_status(classified)
+    unpriced = unpriced_models(classified, args.top)
+    if args.format == "json":
+        payload = {
+            "spend_by_status": statuses.with_columns(pl.col("status").cast(pl.String)).rows(
+                named=True
+            ),
+            "top_unpriced_models": unpriced.with_columns(pl.col("status").cast(pl.String)).rows(
+                named=True
+            ),
+            "total_spend_usd": float(statuses["spend_usd"].sum()),
+            "note": NOTE,
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if args.format == "csv":
+        return statuses.write_csv()
+    if args.format == "parquet":
+        raise CliError("explain writes table, csv or json")
+    return (
+        "Spend by status\n"
+        + _pretty(statuses)
+        + "\n\nTop unpriced models (no batch rate in the catalog), by spend\n"
+        + (_pretty(unpriced) if unpriced.height else "none: every eligible model has a batch rate")
+        + f"\n\nTotal spend: ${float(statuses['spend_usd'].sum()):,.2f}\n"
+    )
+
+
+def _pretty(frame: pl.DataFrame) -> str:
+    with pl.Config(
+        tbl_rows=-1,
+        tbl_cols=-1,
+        tbl_width_chars=200,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+        tbl_formatting="UTF8_FULL_CONDENSED",
+        tbl_cell_numeric_alignment="RIGHT",
+        fmt_str_lengths=60,
+        float_precision=2,
+        thousands_separator=",",
+    ):
+        return str(frame)
+
+
+def _run(args: argparse.Namespace) -> None:
+    catalog = PricingCatalog.load(args.catalog) if args.catalog else None
+    if args.command == "explain":
+        _emit(_explain(args, catalog), args.output)
+        return
+    aggregates, where = _aggregates(args)
+    try:
+        findings = project_batch_savings(
+            aggregates, catalog, eligible_tags=_eligible_tags(args.tags)
+        )
+    except BatchframeError as exc:
+        raise CliError(f"{where}: {exc}") from None
+    assert isinstance(findings, pl.DataFrame)
+    _emit(_render(findings, args.format), args.output)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

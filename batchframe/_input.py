@@ -355,8 +355,11 @@ class Validated:
         bad_rows = self.source.filter(pl.any_horizontal(row_rules)).select(
             pl.len().alias(_BAD_ROWS)
         )
-        flags = [_BAD_ROWS, *(e.meta.output_name() for e in self.reductions)]
+        reduced = [e.meta.output_name() for e in self.reductions]
         schema = frame.collect_schema()
+        if reduced and reduced[0] not in schema:  # the consumer did not compute them: do it here
+            bad_rows = pl.concat([bad_rows, self.frame.select(self.reductions)], how="horizontal")
+        flags = [_BAD_ROWS, *reduced]
         kept = pl.Schema({name: dtype for name, dtype in schema.items() if name not in flags})
 
         def settle(evaluated: pl.DataFrame) -> pl.DataFrame:
@@ -380,6 +383,27 @@ def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
     return column if dtype in (pl.Int64, pl.UInt64) else column.cast(pl.Int64)
 
 
+#: Optional aggregate columns that carry meaning when present.
+OPTIONAL_COLUMNS = ("already_batched", "period_start")
+
+
+def _optional_columns(schema: pl.Schema) -> list[pl.Expr]:
+    out: list[pl.Expr] = []
+    if "already_batched" in schema:
+        dtype = schema["already_batched"]
+        if not isinstance(dtype, (pl.Boolean, pl.Null)):
+            raise AggregateError(f"column 'already_batched': expected booleans, got dtype {dtype}")
+        out.append(pl.col("already_batched").cast(pl.Boolean).fill_null(False))
+    if "period_start" in schema:
+        dtype = schema["period_start"]
+        if not isinstance(dtype, (pl.Datetime, pl.Date)):
+            raise AggregateError(
+                f"column 'period_start': expected a date or datetime, got dtype {dtype}"
+            )
+        out.append(pl.col("period_start"))
+    return out
+
+
 def validated(aggregates: AggregatesLike) -> Validated:
     """Any accepted container as a `Validated` LazyFrame of exactly `AGGREGATE_COLUMNS`.
 
@@ -390,7 +414,8 @@ def validated(aggregates: AggregatesLike) -> Validated:
     schema = data.collect_schema() if isinstance(data, pl.LazyFrame) else data.schema
     check_schema(schema)
     canonical = [_canonical(name, schema[name]) for name in AGGREGATE_COLUMNS]
-    selected = data.select(AGGREGATE_COLUMNS)
+    canonical += _optional_columns(schema)
+    selected = data.select(*AGGREGATE_COLUMNS, *(n for n in OPTIONAL_COLUMNS if n in schema))
     if isinstance(selected, pl.DataFrame):
         check_values(selected)
         return Validated(selected.lazy().select(canonical), lazy=False, source=selected.lazy())

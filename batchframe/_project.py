@@ -26,6 +26,7 @@ from batchframe._input import AggregatesLike, validated
 __all__ = [
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
     "SEGMENT_STATUS",
+    "classify_segments",
     "project_batch_savings",
     "project_batch_savings_with_tags",
 ]
@@ -120,6 +121,13 @@ def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFra
     return aggregates.filter(pl.col("tag").is_in(pl.Series(candidates, dtype=pl.String).implode()))
 
 
+def not_batched(aggregates: pl.LazyFrame) -> pl.LazyFrame:
+    """Drop segments that already ran on a batch or flex tier: they are never projected."""
+    if "already_batched" in aggregates.collect_schema():
+        return aggregates.filter(~pl.col("already_batched")).drop("already_batched")
+    return aggregates
+
+
 def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
     """One row: Σ cost_usd over every input row, eligible or not (plus owed input checks)."""
     return aggregates.select(pl.col("cost_usd").sum().alias("_total_spend_usd"), *reductions)
@@ -144,13 +152,18 @@ def batch_rates(catalog: PricingCatalog) -> pl.LazyFrame:
 def classify(segments: pl.LazyFrame, rates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
     """Add ``status`` and ``projected_batch_cost_usd`` (null unless projected) to each segment.
 
-    This is the single definition of the rules of SPEC §3 (eligibility, pricing, cost).
+    This is the single definition of the rules of SPEC §3 (eligibility, pricing, cost),
+    plus one: a segment that already ran on a batch or flex tier (``already_batched``)
+    is reported as such and never projected again.
     """
+    batched = "already_batched" in segments.collect_schema()
     keyed = segments.with_columns(
         pl.col("provider", "model", "tag").cast(pl.String),
-    ).join(rates, on=["provider", "model"], how="left", nulls_equal=False)
+    ).join(rates, on=["provider", "model"], how="left", nulls_equal=False, maintain_order="left")
     status = (
-        pl.when(pl.col("tag").is_null())
+        pl.when(pl.col("already_batched") if batched else pl.lit(False))
+        .then(pl.lit("already_batched"))
+        .when(pl.col("tag").is_null())
         .then(pl.lit("untagged"))
         .when(~pl.col("tag").str.to_lowercase().is_in(eligible))
         .then(pl.lit("not_eligible"))
@@ -286,7 +299,7 @@ def project_batch_savings(
     checked = validated(aggregates)
     tags = eligible_tag_set(eligible_tags)
     rates = batch_rates(_check_catalog(catalog))
-    segments = fold_segments(keep_candidates(checked.frame, tags))
+    segments = fold_segments(keep_candidates(not_batched(checked.frame), tags))
     # The total and any owed input checks are reductions over the same single pass.
     total = total_spend(checked.frame, checked.reductions)
     folded = checked.enforce(attach_total(fold_findings(classify(segments, rates, tags)), total))
@@ -308,3 +321,36 @@ def project_batch_savings_with_tags(
         [2.5]
     """
     return project_batch_savings(aggregates, catalog, eligible_tags=eligible_tags)
+
+
+def classify_segments(
+    aggregates: AggregatesLike,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+) -> pl.DataFrame | pl.LazyFrame:
+    """Every input segment with the reason it is or is not projected: the drill-down.
+
+    Adds ``status`` (an Enum: ``projected``, ``untagged``, ``not_eligible``,
+    ``unknown_model``, ``no_batch_tier``, ``already_batched``) and
+    ``projected_batch_cost_usd`` (null unless projected) to the input's aggregate
+    columns, in input order. The rules are those of `project_batch_savings`, so Σ cost
+    over all statuses is the total spend, and the findings' eligible spend is the cost
+    of the ``projected`` segments (of the tags with positive spend).
+
+    Examples:
+        >>> import batchframe as bf
+        >>> rows = [
+        ...     bf.RequestAggregate("openai", "gpt-5.5", "nightly", 1_000_000, 0, 5.0, 1),
+        ...     bf.RequestAggregate("groq", "llama-3.1-8b-instant", "nightly", 1_000_000, 0, 0.05, 1),
+        ...     bf.RequestAggregate("openai", "gpt-5.5", None, 1_000_000, 0, 5.0, 1),
+        ... ]
+        >>> out = bf.classify_segments(rows)
+        >>> out.select("model", "status", "projected_batch_cost_usd").rows()
+        [('gpt-5.5', 'projected', 2.5), ('llama-3.1-8b-instant', 'no_batch_tier', None), ('gpt-5.5', 'untagged', None)]
+    """
+    checked = validated(aggregates)
+    tags = eligible_tag_set(eligible_tags)
+    rates = batch_rates(_check_catalog(catalog))
+    classified = checked.enforce(classify(checked.frame, rates, tags))
+    return classified if checked.lazy else classified.collect()

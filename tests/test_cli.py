@@ -138,3 +138,46 @@ def test_console_script_and_module_entry_point(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert pl.read_csv(done.stdout.encode())["tag"].to_list() == bf.project_batch_savings(sample())["tag"].to_list()
+
+
+LOGS = Path(__file__).parent / "data" / "logs"
+
+
+def test_project_logs_with_a_preset_matches_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    path = LOGS / "litellm_spendlogs.csv"
+    status, out, err = run(capsys, "project", "--logs", str(path), "--preset", "litellm-spendlogs", "--format", "json")
+    assert status == 0
+    aggregates = bf.aggregate_request_logs(bf.scan_request_logs(path, preset="litellm-spendlogs"))
+    expected = bf.project_batch_savings(aggregates.collect())  # type: ignore[union-attr]
+    assert json.loads(out)["findings"] == expected.rows(named=True)
+    # Progress goes to stderr, never into the machine-readable output.
+    assert err.startswith("read 1 log source(s): 12 request(s) in ")
+    status, out, err = run(capsys, "project", "--logs", str(path), "--preset", "litellm-spendlogs", "--quiet", "--format", "csv")
+    assert status == 0 and err == "" and out.startswith("tag,eligible_spend_usd")
+
+
+def test_explain_reports_spend_by_status_and_unpriced_models(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "explain", str(SAMPLE), "--format", "json")
+    assert status == 0
+    payload = json.loads(out)
+    by_status = {row["status"]: row for row in payload["spend_by_status"]}
+    assert list(by_status) == ["projected", "untagged", "not_eligible", "unknown_model", "no_batch_tier", "already_batched"]
+    frame = sample()
+    assert payload["total_spend_usd"] == pytest.approx(frame["cost_usd"].sum())
+    assert by_status["untagged"]["spend_usd"] == pytest.approx(frame.filter(pl.col("tag").is_null())["cost_usd"].sum())
+    assert by_status["projected"]["spend_usd"] == pytest.approx(bf.project_batch_savings(frame)["eligible_spend_usd"].sum())
+    unpriced = {(r["provider"], r["model"]): r["status"] for r in payload["top_unpriced_models"]}
+    assert unpriced[("groq", "llama-3.1-8b-instant")] == "no_batch_tier"
+    assert unpriced[("acme", "in-house-7b")] == "unknown_model"
+    status, out, _ = run(capsys, "explain", str(SAMPLE))
+    assert status == 0 and "Spend by status" in out and "Top unpriced models" in out
+
+
+def test_log_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert "no file matches this pattern" in one_line_error(*run(capsys, "project", "--logs", str(tmp_path / "*.csv")))
+    assert "not both" in one_line_error(*run(capsys, "project", str(SAMPLE), "--logs", str(SAMPLE)))
+    assert "nothing to read" in one_line_error(*run(capsys, "explain"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("model,prompt_tokens\ngpt-5.5,1\n", encoding="utf-8")
+    err = one_line_error(*run(capsys, "project", "--logs", str(bad), "--preset", "litellm-spendlogs"))
+    assert f"{bad}: preset 'litellm-spendlogs': missing column" in err

@@ -1,0 +1,343 @@
+"""Raw request logs: lazy scans of export files, and the fold into request aggregates.
+
+`scan_request_logs` turns files (a path, a glob or a list) of Parquet, CSV, NDJSON or
+Arrow IPC into the canonical log frame of `LOG_SCHEMA`, through a column mapping or a
+named preset for a known export. `aggregate_request_logs` folds that frame into the
+request aggregates of SPEC §1, one tag per request, optionally per time period.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Union
+
+import polars as pl
+
+from batchframe._errors import AggregateError
+from batchframe._io import FORMATS, FileFormat, detect_format
+from batchframe._logschema import LOG_SCHEMA
+from batchframe._presets import PRESETS, Preset, infer_provider
+from batchframe._project import TagsLike, eligible_tag_set, spellings
+
+__all__ = ["LOG_SCHEMA", "aggregate_request_logs", "scan_request_logs"]
+
+#: A path, a glob, or several of them.
+Source = Union[str, Path, Sequence[str | Path]]
+LogsLike = Union[pl.DataFrame, pl.LazyFrame]
+
+_REQUIRED = ("model", "input_tokens", "output_tokens", "cost_usd")
+_SUMMED = ["input_tokens", "output_tokens", "cost_usd", "request_count"]
+_TIERS_ALREADY_DISCOUNTED = ("batch", "flex")
+
+
+def _expand(source: Source) -> list[str]:
+    """Every file named by `source`, globs expanded (sorted), or `AggregateError`."""
+    items = [source] if isinstance(source, (str, Path)) else list(source)
+    if not items:
+        raise AggregateError("no request-log files given")
+    paths: list[str] = []
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            matched = sorted(glob.glob(text, recursive=True))
+            if not matched:
+                raise AggregateError(f"{text}: no file matches this pattern")
+            paths += matched
+        elif not Path(text).is_file():
+            raise AggregateError(f"{text}: no such file")
+        else:
+            paths.append(text)
+    return paths
+
+
+def _scan(paths: list[str], fmt: FileFormat) -> pl.LazyFrame:
+    where = paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)"
+    try:
+        if fmt == "parquet":
+            return pl.scan_parquet(paths)
+        if fmt == "ipc":
+            return pl.scan_ipc(paths)
+        if fmt == "ndjson":
+            return pl.scan_ndjson(paths)
+        # CSV exports carry JSON text and ids that merely look numeric: read text as text
+        # and let the normalisation cast the numeric columns it needs.
+        return pl.scan_csv(paths, infer_schema=False)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise AggregateError(f"{where}: cannot read as {fmt}: {exc}") from None
+
+
+def _timestamp(dtype: pl.DataType) -> pl.Expr:
+    column = pl.col("timestamp")
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:  # exports write UTC without saying so
+            return column.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+        return column.dt.convert_time_zone("UTC").cast(pl.Datetime("us", "UTC"))
+    if isinstance(dtype, pl.Date):
+        return column.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    if isinstance(dtype, pl.Null):
+        return column.cast(pl.Datetime("us", "UTC"))
+    text = column.cast(pl.String).str.strip_chars()
+    with_offset = text.str.replace(r"[zZ]$", "+00:00").str.to_datetime(
+        "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us"
+    )
+    spaced = text.str.replace(" ", "T").str.replace(r"[zZ]$", "+00:00")
+    naive = spaced.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False, time_unit="us")
+    day = text.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
+    spaced_offset = spaced.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us")
+    return pl.coalesce(
+        with_offset.dt.convert_time_zone("UTC"),
+        spaced_offset.dt.convert_time_zone("UTC"),
+        naive.dt.replace_time_zone("UTC"),
+        day.dt.replace_time_zone("UTC"),
+    )
+
+
+def _tags(schema: pl.Schema) -> pl.Expr:
+    if "tags" in schema:
+        dtype = schema["tags"]
+        if isinstance(dtype, pl.List):
+            tags = pl.col("tags").cast(pl.List(pl.String))
+        else:  # JSON text such as ["nightly", "team-a"]
+            text = pl.col("tags").cast(pl.String).str.strip_chars()
+            tags = pl.when(text.is_null() | (text == "")).then(pl.lit("[]")).otherwise(text)
+            tags = tags.str.json_decode(pl.List(pl.String))
+    elif "tag" in schema:  # one tag per request: a one-element list (cheap; no list kernel)
+        tag = pl.col("tag").cast(pl.String)
+        empty = pl.lit([], dtype=pl.List(pl.String))
+        return pl.when(tag.is_null()).then(empty).otherwise(pl.concat_list(tag)).alias("tags")
+    else:
+        return pl.lit([], dtype=pl.List(pl.String)).alias("tags")
+    return tags.list.drop_nulls().fill_null(pl.lit([], dtype=pl.List(pl.String))).alias("tags")
+
+
+def normalize_logs(logs: pl.LazyFrame, where: str = "request logs") -> pl.LazyFrame:
+    """Any frame with (mapped) log columns -> exactly `LOG_SCHEMA`.
+
+    Needs ``model``, ``input_tokens``, ``output_tokens`` and ``cost_usd``; ``provider``
+    is null where the export names none (inferred when aggregating); tags come
+    from ``tags`` (a list, or JSON text of one) or a single ``tag``; ``request_count``
+    defaults to 1; ``already_batched`` comes from itself or from ``service_tier``
+    (``batch`` or ``flex``).
+    """
+    schema = logs.collect_schema()
+    for name in _REQUIRED:
+        if name not in schema:
+            raise AggregateError(
+                f"{where}: missing column {name!r} after mapping; the logs have {schema.names()}; "
+                "map yours with columns={'their_name': '" + name + "'} or pick a preset"
+            )
+    # Where the export names no provider it stays null here: `aggregate_request_logs`
+    # infers it from the model id once per segment, not once per request.
+    if "provider" in schema:
+        provider = pl.col("provider").cast(pl.String).str.strip_chars()
+        provider = pl.when(provider == "").then(None).otherwise(provider.str.to_lowercase())
+    else:
+        provider = pl.lit(None, dtype=pl.String)
+    if "already_batched" in schema:
+        batched = pl.col("already_batched").cast(pl.Boolean)
+    elif "service_tier" in schema:
+        tier = pl.col("service_tier").cast(pl.String).str.strip_chars().str.to_lowercase()
+        batched = tier.is_in(list(_TIERS_ALREADY_DISCOUNTED))
+    else:
+        batched = pl.lit(False)
+    timestamp = _timestamp(schema["timestamp"]) if "timestamp" in schema else pl.lit(None)
+    count = pl.col("request_count") if "request_count" in schema else pl.lit(1)
+    return logs.select(
+        provider.alias("provider"),
+        pl.col("model").cast(pl.String),
+        _tags(schema),
+        pl.col("input_tokens").cast(pl.Int64),
+        pl.col("output_tokens").cast(pl.Int64),
+        pl.col("cost_usd").cast(pl.Float64),
+        count.cast(pl.Int64).alias("request_count"),
+        timestamp.cast(pl.Datetime("us", "UTC")).alias("timestamp"),
+        batched.fill_null(False).alias("already_batched"),
+    )
+
+
+def scan_request_logs(
+    source: Source,
+    *,
+    format: FileFormat | None = None,
+    columns: Mapping[str, str] | None = None,
+    preset: str | Preset | None = None,
+) -> pl.LazyFrame:
+    """Lazily read request-log files into the canonical log frame (`LOG_SCHEMA`).
+
+    Args:
+        source: a path, a glob (``"exports/*.parquet"``) or a list of them; one format.
+        format: ``"parquet"``, ``"csv"``, ``"ndjson"`` or ``"ipc"``; by default from the
+            first file's suffix.
+        columns: your column names onto ours, e.g. ``{"prompt_tokens": "input_tokens"}``.
+        preset: a known export: ``"litellm-spendlogs"``, ``"litellm-daily-tag-spend"``,
+            ``"langfuse-observations"``, ``"helicone"`` (or a preset function).
+
+    Nothing is read until the result is collected, except each file's schema.
+
+    Examples:
+        >>> import polars as pl, batchframe as bf, tempfile, pathlib
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "logs.csv"
+        >>> _ = path.write_text(
+        ...     "model,prompt_tokens,completion_tokens,spend,tag\\n"
+        ...     "gpt-5.5,1000000,0,5.0,nightly\\n"
+        ...     "claude-opus-4-8,0,1000000,25.0,\\n"
+        ... )
+        >>> logs = bf.scan_request_logs(path, columns={
+        ...     "prompt_tokens": "input_tokens", "completion_tokens": "output_tokens", "spend": "cost_usd"})
+        >>> logs.select("model", "tags", "cost_usd").collect().rows()
+        [('gpt-5.5', ['nightly'], 5.0), ('claude-opus-4-8', [], 25.0)]
+        >>> bf.aggregate_request_logs(logs).collect().sort("model").select(
+        ...     "provider", "model", "tag").rows()  # providers inferred from the model ids
+        [('anthropic', 'claude-opus-4-8', None), ('openai', 'gpt-5.5', 'nightly')]
+    """
+    paths = _expand(source)
+    fmt = format or detect_format(paths[0])
+    if fmt not in FORMATS:
+        raise AggregateError(f"unknown format {fmt!r}; expected one of {list(FORMATS)}")
+    where = paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)"
+    logs = _scan(paths, fmt)
+    try:
+        schema = logs.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise AggregateError(f"{where}: cannot read as {fmt}: {_first_line(exc)}") from None
+    if columns:
+        unknown = [name for name in columns if name not in schema]
+        if unknown:
+            raise AggregateError(
+                f"{where}: columns= maps {unknown[0]!r}, which is not in the file; it has {schema.names()}"
+            )
+        logs = logs.rename(dict(columns))
+    if preset is not None:
+        try:
+            logs = _preset(preset)(logs, logs.collect_schema())
+        except AggregateError as exc:
+            raise AggregateError(f"{where}: {exc}") from None
+    return normalize_logs(logs, where)
+
+
+def _preset(preset: str | Preset) -> Preset:
+    if callable(preset):
+        return preset
+    if preset not in PRESETS:
+        raise AggregateError(f"unknown preset {preset!r}; known presets: {sorted(PRESETS)}")
+    return PRESETS[preset]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def with_chosen_tag(logs: pl.LazyFrame, eligible_tags: TagsLike) -> pl.LazyFrame:
+    """Add ``tag``: each request's first eligible tag, else its first tag, else null.
+
+    A request with several tags is thereby counted once, under its first eligible tag.
+    Requests with at most one tag (nearly all, in practice) take the cheap path; only
+    the others go through a per-list filter, which costs ten times as much per row.
+    """
+    count = pl.col("tags").list.len()
+    single = logs.filter(count <= 1).with_columns(pl.col("tags").list.first().alias("tag"))
+    multi = logs.filter(count > 1).with_columns(_first_eligible(eligible_tags))
+    return pl.concat([single, multi])
+
+
+def _first_eligible(eligible_tags: TagsLike) -> pl.Expr:
+    eligible = eligible_tag_set(eligible_tags)
+    candidates = spellings(tuple(eligible))
+    element = pl.element()
+    if candidates is not None:
+        is_eligible = element.is_in(pl.Series(candidates, dtype=pl.String).implode())
+    else:
+        is_eligible = element.str.to_lowercase().is_in(eligible)
+    first_eligible = pl.col("tags").list.eval(element.filter(is_eligible)).list.first()
+    return pl.coalesce(first_eligible, pl.col("tags").list.first()).alias("tag")
+
+
+def aggregate_request_logs(
+    logs: LogsLike,
+    *,
+    every: str | None = None,
+    timestamp: str = "timestamp",
+    eligible_tags: TagsLike = None,
+) -> LogsLike:
+    """Fold request logs into the request aggregates of SPEC §1.
+
+    One row per ``(provider, model, tag, already_batched)`` — and per ``period_start``
+    with ``every`` (a Polars duration such as ``"1d"`` or ``"1mo"``, truncating the
+    `timestamp` column in UTC). A request with several tags is counted once, under its
+    first eligible tag (`eligible_tags` as in `project_batch_savings`), else under its
+    first tag; untagged requests keep a null tag. A LazyFrame stays lazy.
+
+    Examples:
+        >>> import polars as pl, batchframe as bf
+        >>> logs = pl.DataFrame({
+        ...     "provider": ["openai"] * 3, "model": ["gpt-5.5"] * 3,
+        ...     "tags": [["team-a", "Nightly"], ["nightly"], []],
+        ...     "input_tokens": [10, 20, 30], "output_tokens": [1, 2, 3],
+        ...     "cost_usd": [1.0, 2.0, 3.0],
+        ... })
+        >>> bf.aggregate_request_logs(logs).sort("tag", nulls_last=True).select(
+        ...     "tag", "input_tokens", "cost_usd", "request_count").rows()
+        [('Nightly', 10, 1.0, 1), ('nightly', 20, 2.0, 1), (None, 30, 3.0, 1)]
+    """
+    lazy = isinstance(logs, pl.LazyFrame)
+    frame = logs if isinstance(logs, pl.LazyFrame) else logs.lazy()
+    schema = frame.collect_schema()
+    if "tags" not in schema or not isinstance(schema["tags"], pl.List):
+        frame = normalize_logs(frame)  # a plain table: fill in tags, counts, tier
+        schema = frame.collect_schema()
+    for name in ("provider", *_REQUIRED):
+        if name not in schema:
+            raise AggregateError(
+                f"request logs: missing column {name!r}; the logs have {schema.names()}"
+            )
+    frame = with_chosen_tag(frame, eligible_tags)
+    keys = [pl.col("provider"), pl.col("model"), pl.col("tag")]
+    keys.append(
+        pl.col("already_batched")
+        if "already_batched" in schema
+        else pl.lit(False).alias("already_batched")
+    )
+    if every is not None:
+        if timestamp not in schema:
+            raise AggregateError(
+                f"request logs: every={every!r} needs a timestamp column {timestamp!r}; "
+                f"the logs have {schema.names()}"
+            )
+        keys.append(pl.col(timestamp).dt.truncate(every).alias("period_start"))
+    count = pl.col("request_count") if "request_count" in schema else pl.len()
+    folded = frame.group_by(keys).agg(
+        pl.col("input_tokens").sum(),
+        pl.col("output_tokens").sum(),
+        pl.col("cost_usd").sum(),
+        count.sum().alias("request_count")
+        if "request_count" in schema
+        else count.alias("request_count"),
+    )
+    order = [
+        "provider",
+        "model",
+        "tag",
+        "input_tokens",
+        "output_tokens",
+        "cost_usd",
+        "request_count",
+        "already_batched",
+    ]
+    if every is not None:
+        order.append("period_start")
+    # Providers the export did not name come from the model id: once per segment. Filling
+    # them can make two segments one, so those are folded together again.
+    provider = pl.coalesce(pl.col("provider"), infer_provider(pl.col("model")), pl.lit("unknown"))
+    regroup = [name for name in order if name not in _SUMMED]
+    folded = (
+        folded.with_columns(provider.alias("provider"))
+        .group_by(regroup)
+        .agg(pl.col(_SUMMED).sum())
+        .select(order)
+    )
+    # The result is small and costly to recompute: collect it (streaming) before handing
+    # it to the projection, which reads its input more than once.
+    return folded if lazy else folded.collect()

@@ -1,0 +1,632 @@
+"""Presets: map a known LLM request-log export onto batchframe's log columns.
+
+A preset is a function ``(raw LazyFrame, its schema) -> LazyFrame`` that renames and
+reshapes one export's columns into ``model, tags, input_tokens, output_tokens, cost_usd``
+and, where the export has them, ``provider, request_count, timestamp, already_batched``.
+``batchframe._logs.scan_request_logs`` then casts the result to ``LOG_SCHEMA``. Every step is
+a Polars expression: no per-row Python, so presets stay lazy and streamable.
+
+Where the column names come from (public sources; details in each preset's docstring):
+
+* ``litellm-spendlogs``: table ``LiteLLM_SpendLogs`` in ``BerriAI/litellm`` ``schema.prisma``
+  (+ ``litellm/proxy/_types.py`` ``SpendLogsPayload``); docs
+  https://docs.litellm.ai/docs/proxy/cost_tracking and https://docs.litellm.ai/docs/proxy/request_tags.
+* ``litellm-daily-tag-spend``: table ``LiteLLM_DailyTagSpend`` in ``BerriAI/litellm`` ``schema.prisma``.
+* ``langfuse-observations``: ``langfuse/langfuse-docs``
+  ``content/docs/api-and-data-platform/features/blob-storage-export-fields.mdx``
+  (https://langfuse.com/docs/api-and-data-platform/features/blob-storage-export-fields), and the
+  camelCase UI export of ``langfuse/langfuse``
+  ``packages/shared/src/server/repositories/observations_converters.ts``.
+* ``helicone``: ``Helicone/helicone`` ``examples/export/typescript/README.md`` (``@helicone/export``
+  CSV header) and the ``HeliconeRequest`` schema of
+  https://docs.helicone.ai/rest/request/post-v1requestquery-clickhouse.
+
+Decisions (documented here because no export contract settles them):
+
+* **Provider.** An export's own provider column (LiteLLM ``custom_llm_provider``, Helicone JSON
+  ``provider``) wins, mapped onto catalog ids by `provider_alias`; when it is empty or absent the
+  provider is inferred from the model id by `infer_provider`, which returns null for ambiguous ids
+  (open-weight models served by several sellers, ``vendor/model`` routing ids, Bedrock and Vertex
+  ids). Only catalog providers are inferred (``grok-*``, ``command-*`` … give null as well).
+* **Model.** LiteLLM ``model`` (never ``model_group``, an alias, nor ``model_id``, a UUID), with a
+  routing prefix removed only when it names the row's own provider (`strip_provider_prefix`); a
+  prefixed model on a row without a provider keeps its prefix. ``models/gemini-…`` (an AI Studio
+  resource name) loses ``models/`` in every preset.
+* **Rows kept.** LiteLLM ``status == "failure"`` rows and Helicone non-2xx rows are kept, so that
+  spend totals equal the export's (failed requests normally cost 0). Langfuse keeps observations
+  of type ``GENERATION`` and ``EMBEDDING`` (both are billed model calls; embeddings have Batch
+  APIs too) and drops spans, events, tools, agents etc.; with no ``type`` column every row is kept.
+* **Tokens and cost.** Missing token counts count as 0 (LiteLLM's columns default to 0; a failed
+  Helicone request has none). Missing cost stays null (Langfuse leaves ``total_cost`` null when it
+  cannot price a call); the caller decides what to do with it.
+* **Timestamps.** Text in ``YYYY-MM-DD``, ``YYYY-MM-DD HH:MM:SS[.f]`` or ISO-8601 (``T``, ``Z`` or a
+  ``±HH[:MM]`` offset) is parsed; values without an offset are UTC (LiteLLM writes UTC into
+  ``timestamp without time zone``). Naive Datetime columns are taken as UTC, Date columns as
+  midnight UTC. Text in any other format fails at collect time instead of turning into null.
+* **already_batched** is best effort: no export documents a service-tier column. It is true when
+  a top-level ``service_tier`` column says ``batch``/``flex``; for LiteLLM also when
+  ``metadata.usage_object.service_tier`` or ``metadata.additional_usage_values.service_tier`` says
+  so, or when ``call_type`` is a Batch-API call (``acreate_batch``, ``aretrieve_batch`` …, where
+  LiteLLM books the cost of a batch job). Without any such column the preset leaves it out.
+* **Tags.** Tag columns are required (a preset exists to split spend by tag); blank and null tags
+  inside a list are dropped, case is kept.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import TypeAlias
+
+import polars as pl
+
+from batchframe._errors import AggregateError
+
+__all__ = [
+    "PRESETS",
+    "PRESET_SOURCES",
+    "Preset",
+    "helicone_preset",
+    "infer_provider",
+    "langfuse_observations",
+    "litellm_daily_tag_spend",
+    "litellm_spendlogs",
+    "provider_alias",
+    "strip_provider_prefix",
+]
+
+#: ``(raw scanned LazyFrame, its schema) -> LazyFrame`` in batchframe's log column names.
+Preset: TypeAlias = Callable[[pl.LazyFrame, pl.Schema], pl.LazyFrame]
+
+_TAGS_DTYPE = pl.List(pl.String())
+_NO_TAGS = pl.lit([], dtype=_TAGS_DTYPE)
+_BATCH_TIERS = ("batch", "flex")
+
+# Model-id patterns, applied to the lower-cased id (presets.md section 5).
+_OPENAI = (
+    r"^(?:ft:)?(?:gpt-|chatgpt-|o[0-9]|text-embedding-|davinci|babbage|dall-e-|tts-|whisper-"
+    r"|computer-use-|codex-)"
+)
+_OPEN_WEIGHT_OPENAI = r"^gpt-oss"  # served by groq, together, fireworks, … -> ambiguous
+_ANTHROPIC = r"^claude-[^@/]*$"  # "claude-…@2025…" is Vertex's id: another seller
+_GOOGLE = r"^(?:models/)?gemini-"
+_MISTRAL = r"^(?:mistral|ministral|codestral|magistral|devstral|pixtral|open-mistral)-"
+_GROQ = r"^llama[^/]*-(?:instant|versatile)$"  # Groq-only naming; plain llama-* is ambiguous
+
+# Export provider names (lower-cased) -> catalog provider ids; others pass through lower-cased.
+_PROVIDER_ALIASES: dict[str, str] = {
+    # LiteLLM custom_llm_provider keys
+    "gemini": "google",
+    "vertex_ai": "google",
+    "vertex_ai_beta": "google",
+    "vertex_ai-language-models": "google",
+    "together_ai": "together",
+    "text-completion-openai": "openai",
+    "codestral": "mistral",
+    "text-completion-codestral": "mistral",
+    "fireworks_ai": "fireworks",
+    # Helicone provider names (legacy upper-case enum and gateway names)
+    "google-ai-studio": "google",
+    "vertex": "google",
+    "x": "xai",
+    "aws": "bedrock",
+}
+
+_BATCH_CALL_TYPE = r"^a?(?:create|retrieve|cancel|list)_batch(?:es)?$"
+
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%#z"
+
+
+# ----------------------------------------------------------------------------------------------
+# Public expression helpers
+
+
+def infer_provider(model: pl.Expr) -> pl.Expr:
+    """The catalog provider id for a model id, or null when the id is ambiguous.
+
+    Case-insensitive; patterns from presets.md section 5 (provider model-id conventions):
+    ``gpt-*``, ``chatgpt-*``, ``o1*``/``o3*``/``o4*`` … -> openai (not ``gpt-oss-*``, which many
+    sellers host); ``claude-*`` -> anthropic (not Vertex's ``claude-…@date``); ``gemini-*`` and
+    ``models/gemini-*`` -> google; ``mistral-*``, ``ministral-*``, ``codestral-*``, ``magistral-*``,
+    ``devstral-*``, ``pixtral-*``, ``open-mistral-*`` -> mistral; ``llama…-instant`` and
+    ``llama…-versatile`` -> groq (Groq's own naming). Everything else -> null, including
+    ``vendor/model`` routing ids, plain ``llama-*``, ``gemma-*``, ``mixtral-*`` and Bedrock ids.
+    The result has no useful output name: alias it.
+
+    Examples:
+        >>> import polars as pl
+        >>> ids = pl.DataFrame({"m": ["GPT-5.5", "gpt-oss-120b", "llama-3.1-8b-instant"]})
+        >>> ids.select(infer_provider(pl.col("m")).alias("provider"))["provider"].to_list()
+        ['openai', None, 'groq']
+    """
+    m = model.cast(pl.String).str.strip_chars().str.to_lowercase()
+    return (
+        pl.when(m.str.contains(_OPENAI) & ~m.str.contains(_OPEN_WEIGHT_OPENAI))
+        .then(pl.lit("openai"))
+        .when(m.str.contains(_ANTHROPIC))
+        .then(pl.lit("anthropic"))
+        .when(m.str.contains(_GOOGLE))
+        .then(pl.lit("google"))
+        .when(m.str.contains(_MISTRAL))
+        .then(pl.lit("mistral"))
+        .when(m.str.contains(_GROQ))
+        .then(pl.lit("groq"))
+        .otherwise(pl.lit(None, dtype=pl.String))
+    )
+
+
+def provider_alias(provider: pl.Expr) -> pl.Expr:
+    """An export's provider name as a catalog provider id (lower-case); blank -> null.
+
+    LiteLLM ``custom_llm_provider`` keys (``gemini``, ``vertex_ai`` -> google, ``together_ai`` ->
+    together, …) and Helicone names (``OPENAI`` -> openai, ``GOOGLE``/``google-ai-studio`` ->
+    google, ``TOGETHER`` -> together, …) are mapped; any other name is kept, lower-cased.
+    Alias the result.
+
+    Examples:
+        >>> import polars as pl
+        >>> names = pl.DataFrame({"p": ["gemini", "OPENAI", "together_ai", "azure", ""]})
+        >>> names.select(provider_alias(pl.col("p")).alias("p"))["p"].to_list()
+        ['google', 'openai', 'together', 'azure', None]
+    """
+    p = provider.cast(pl.String).str.strip_chars().str.to_lowercase().replace(_PROVIDER_ALIASES)
+    return pl.when(p == "").then(pl.lit(None, dtype=pl.String)).otherwise(p)
+
+
+def strip_provider_prefix(model: pl.Expr, provider: pl.Expr) -> pl.Expr:
+    """Drop a LiteLLM routing prefix (``gemini/`` in ``gemini/gemini-2.5-flash``) from a model id.
+
+    The first ``/``-segment is removed only when it is the row's own provider, compared both
+    verbatim (case-insensitively) and through `provider_alias` (so ``gemini/…`` is stripped for
+    provider ``gemini`` or ``google``). Otherwise the id is kept whole: Groq's
+    ``openai/gpt-oss-120b`` and OpenRouter's ``anthropic/claude-opus-4.8`` are real provider-side
+    ids (presets.md section 1 and 5).
+
+    Examples:
+        >>> import polars as pl
+        >>> rows = pl.DataFrame(
+        ...     {"m": ["gemini/gemini-2.5-flash", "openai/gpt-oss-120b"], "p": ["google", "groq"]}
+        ... )
+        >>> rows.select(strip_provider_prefix(pl.col("m"), pl.col("p")))["m"].to_list()
+        ['gemini-2.5-flash', 'openai/gpt-oss-120b']
+    """
+    m = model.cast(pl.String)
+    p = provider.cast(pl.String).str.strip_chars().str.to_lowercase()
+    prefix = m.str.extract(r"^([^/]+)/", 1)
+    same = (prefix.str.to_lowercase() == p) | (provider_alias(prefix) == provider_alias(p))
+    return pl.when(same.fill_null(False)).then(m.str.replace(r"^[^/]+/", "")).otherwise(m)
+
+
+# ----------------------------------------------------------------------------------------------
+# Internal helpers (all pure expression builders)
+
+
+def _fail(preset: str, schema: pl.Schema, message: str) -> AggregateError:
+    return AggregateError(f"preset {preset!r}: {message}; the file has {list(schema.names())}")
+
+
+def _pick(preset: str, schema: pl.Schema, *names: str, hint: str = "") -> str:
+    """The first of ``names`` present in ``schema``; AggregateError naming them otherwise."""
+    for name in names:
+        if name in schema:
+            return name
+    alternatives = "".join(f" (or {n!r})" for n in names[1:])
+    raise _fail(preset, schema, f"missing column {names[0]!r}{alternatives}{hint}")
+
+
+def _first(schema: pl.Schema, *names: str) -> str | None:
+    return next((name for name in names if name in schema), None)
+
+
+def _blank_to_null(text: pl.Expr) -> pl.Expr:
+    """Strip whitespace; blank strings become null."""
+    s = text.str.strip_chars()
+    return pl.when(s == "").then(pl.lit(None, dtype=pl.String)).otherwise(s)
+
+
+def _text(name: str) -> pl.Expr:
+    """A column as stripped String, blank -> null."""
+    return _blank_to_null(pl.col(name).cast(pl.String))
+
+
+def _model(schema: pl.Schema, *names: str) -> pl.Expr:
+    """The first non-blank of ``names`` (present ones), ``models/`` resource prefix removed."""
+    exprs = [_text(n) for n in names if n in schema]
+    model = exprs[0] if len(exprs) == 1 else pl.coalesce(exprs)
+    return model.str.replace(r"^(?i:models/)(gemini-)", "${1}")
+
+
+def _count(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
+    """A token / request count column as Int64; null -> 0."""
+    dtype = schema[name]
+    col = pl.col(name)
+    if dtype == pl.Null:
+        expr = pl.lit(None, dtype=pl.Int64)
+    elif dtype.is_integer():
+        expr = col.cast(pl.Int64)
+    elif dtype.is_numeric():
+        expr = col.cast(pl.Float64).round(0).cast(pl.Int64)
+    elif dtype == pl.String:
+        expr = _blank_to_null(col).cast(pl.Float64).round(0).cast(pl.Int64)
+    else:
+        raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a number")
+    return expr.fill_null(0)
+
+
+def _money(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
+    """A USD column as Float64 (null stays null)."""
+    dtype = schema[name]
+    if dtype == pl.Null:
+        return pl.lit(None, dtype=pl.Float64)
+    if dtype.is_numeric():
+        return pl.col(name).cast(pl.Float64)
+    if dtype == pl.String:
+        return _blank_to_null(pl.col(name)).cast(pl.Float64)
+    raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a number")
+
+
+def _timestamp(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
+    """A start-time column as Datetime("us", "UTC"); offset-less values are UTC."""
+    dtype = schema[name]
+    col = pl.col(name)
+    if isinstance(dtype, pl.Datetime):
+        utc = (
+            col.dt.replace_time_zone("UTC")
+            if dtype.time_zone is None
+            else col.dt.convert_time_zone("UTC")
+        )
+        return utc.dt.cast_time_unit("us")
+    if dtype == pl.Date:
+        return col.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    if dtype == pl.Null:
+        return pl.lit(None, dtype=pl.Datetime("us", "UTC"))
+    if dtype != pl.String:
+        raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a timestamp")
+    s = _blank_to_null(col)
+    s = s.str.replace(r"^(\d{4}-\d{2}-\d{2})$", "${1}T00:00:00")
+    s = s.str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T")
+    s = pl.when(s.str.contains(r"(?i)(?:z|[+-]\d{2}(?::?\d{2})?)$")).then(s).otherwise(s + "Z")
+    return s.str.to_datetime(_TIMESTAMP_FORMAT, time_unit="us")
+
+
+def _clean_tags(tags: pl.Expr) -> pl.Expr:
+    """Drop null and blank elements; a null list becomes []."""
+    element = pl.element()
+    kept = tags.list.eval(element.filter(element.is_not_null() & (element.str.strip_chars() != "")))
+    return kept.fill_null(_NO_TAGS)
+
+
+def _tag_list(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
+    """A tags column that is a native list or JSON text (``["a", "b"]``, ``[]``, blank, null)."""
+    dtype = schema[name]
+    if dtype == pl.Null:
+        return _NO_TAGS
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return _clean_tags(pl.col(name).cast(_TAGS_DTYPE))
+    if dtype == pl.String:
+        return _clean_tags(_blank_to_null(pl.col(name)).str.json_decode(_TAGS_DTYPE))
+    raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a list of tags")
+
+
+def _single_tag(value: pl.Expr) -> pl.Expr:
+    """``[value]``, or ``[]`` when the value is null or blank."""
+    v = _blank_to_null(value.cast(pl.String))
+    return pl.when(v.is_not_null()).then(pl.concat_list([v])).otherwise(_NO_TAGS)
+
+
+def _struct_path(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
+    """``expr.a.b…`` when a Struct dtype has that nested path, else None."""
+    current: object = dtype
+    for key in path:
+        if not isinstance(current, pl.Struct):
+            return None
+        fields = {field.name: field.dtype for field in current.fields}
+        if key not in fields:
+            return None
+        expr, current = expr.struct.field(key), fields[key]
+    return expr.cast(pl.String)
+
+
+def _json_value(schema: pl.Schema, name: str, path: Sequence[str]) -> pl.Expr | None:
+    """Value at ``path`` inside a JSON-text or Struct column, as String; None if unreachable."""
+    dtype = schema[name]
+    if dtype == pl.String:
+        json_path = "$" + "".join(f"[{json.dumps(key)}]" for key in path)
+        return pl.col(name).str.json_path_match(json_path)
+    return _struct_path(pl.col(name), dtype, path)
+
+
+def _is_batch_tier(tier: pl.Expr) -> pl.Expr:
+    return tier.str.strip_chars().str.to_lowercase().is_in(_BATCH_TIERS).fill_null(False)
+
+
+def _service_tier_flags(schema: pl.Schema) -> list[pl.Expr]:
+    """A top-level ``service_tier`` column, if any export carries one (undocumented)."""
+    if "service_tier" in schema and schema["service_tier"] in (pl.String, pl.Categorical):
+        return [_is_batch_tier(pl.col("service_tier").cast(pl.String))]
+    return []
+
+
+def _any_flag(flags: Sequence[pl.Expr]) -> pl.Expr:
+    return pl.any_horizontal(flags).fill_null(False) if len(flags) > 1 else flags[0]
+
+
+def _usage_sum(preset: str, schema: pl.Schema, name: str, prefix: str) -> pl.Expr:
+    """Sum of the usage-details entries whose key starts with ``prefix`` (Langfuse's rule)."""
+    dtype = schema[name]
+    col = pl.col(name)
+    if dtype == pl.Null:
+        return pl.lit(0, dtype=pl.Int64)
+    if isinstance(dtype, pl.Struct):
+        parts = [
+            col.struct.field(f.name).cast(pl.Float64)
+            for f in dtype.fields
+            if f.name.startswith(prefix)
+        ]
+        if not parts:
+            return pl.lit(0, dtype=pl.Int64)
+        total = pl.sum_horizontal(parts)
+    elif dtype == pl.String:  # JSON text: '{"input": 500, "output": 120}'
+        entries = col.str.extract_all(rf'"{prefix}[^"]*"\s*:\s*[-+0-9.eE]+')
+        numbers = entries.list.eval(
+            pl.element().str.extract(r":\s*([-+0-9.eE]+)$", 1).cast(pl.Float64)
+        )
+        total = numbers.list.sum()
+    elif isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):  # Parquet map
+        element = pl.element()
+        key, value = element.struct.field("key"), element.struct.field("value")
+        total = col.list.eval(
+            pl.when(key.cast(pl.String).str.starts_with(prefix))
+            .then(value.cast(pl.Float64))
+            .otherwise(pl.lit(0.0))
+        ).list.sum()
+    else:
+        raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a usage-details object")
+    return total.fill_null(0.0).round(0).cast(pl.Int64)
+
+
+def _provider(schema: pl.Schema, raw_provider: str | None, model: pl.Expr) -> pl.Expr:
+    if raw_provider is None:
+        return infer_provider(model)
+    return pl.coalesce(provider_alias(pl.col(raw_provider)), infer_provider(model))
+
+
+def _litellm_model(schema: pl.Schema, raw_provider: str | None) -> pl.Expr:
+    model = _model(schema, "model")
+    if raw_provider is None:
+        return model
+    return strip_provider_prefix(model, pl.col(raw_provider).cast(pl.String))
+
+
+# ----------------------------------------------------------------------------------------------
+# Presets
+
+
+def litellm_spendlogs(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+    """LiteLLM proxy spend logs (table ``LiteLLM_SpendLogs``), one row per request.
+
+    Source of the column names: ``BerriAI/litellm`` ``schema.prisma`` (``model LiteLLM_SpendLogs``)
+    and ``litellm/proxy/_types.py`` (``SpendLogsPayload``); docs
+    https://docs.litellm.ai/docs/proxy/cost_tracking and .../proxy/request_tags.
+
+    ``model`` (prefix stripped when it is the row's ``custom_llm_provider``), ``request_tags``
+    (jsonb text in a DB/CSV dump, a native list from ``/spend/logs``) -> tags,
+    ``prompt_tokens``/``completion_tokens`` -> tokens, ``spend`` -> cost_usd, ``startTime`` ->
+    timestamp, ``custom_llm_provider`` -> provider. Failed requests are kept (their spend is 0).
+    already_batched: see the module docstring (``call_type``, ``metadata`` service tier).
+    """
+    name = "litellm-spendlogs"
+    for column in ("model", "request_tags", "prompt_tokens", "completion_tokens", "spend"):
+        _pick(name, schema, column)
+    raw_provider = _first(schema, "custom_llm_provider")
+    model = _litellm_model(schema, raw_provider)
+    columns = [
+        _provider(schema, raw_provider, model).alias("provider"),
+        model.alias("model"),
+        _tag_list(name, schema, "request_tags").alias("tags"),
+        _count(name, schema, "prompt_tokens").alias("input_tokens"),
+        _count(name, schema, "completion_tokens").alias("output_tokens"),
+        _money(name, schema, "spend").alias("cost_usd"),
+    ]
+    start = _first(schema, "startTime", "start_time")
+    if start is not None:
+        columns.append(_timestamp(name, schema, start).alias("timestamp"))
+    flags = _service_tier_flags(schema)
+    if "call_type" in schema and schema["call_type"] == pl.String:
+        call_type = pl.col("call_type").str.strip_chars().str.to_lowercase()
+        flags.append(call_type.str.contains(_BATCH_CALL_TYPE).fill_null(False))
+    if "metadata" in schema:
+        for path in (("usage_object", "service_tier"), ("additional_usage_values", "service_tier")):
+            tier = _json_value(schema, "metadata", path)
+            if tier is not None:
+                flags.append(_is_batch_tier(tier))
+    if flags:
+        columns.append(_any_flag(flags).alias("already_batched"))
+    return lf.select(columns)
+
+
+def litellm_daily_tag_spend(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+    """LiteLLM daily per-tag spend (table ``LiteLLM_DailyTagSpend``), pre-counted rows.
+
+    Source of the column names: ``BerriAI/litellm`` ``schema.prisma``
+    (``model LiteLLM_DailyTagSpend``).
+
+    ``tag`` -> tags ``[tag]`` (null/blank -> ``[]``), ``model`` (prefix stripped as for spend
+    logs), ``custom_llm_provider`` -> provider, ``prompt_tokens``/``completion_tokens`` -> tokens,
+    ``spend`` -> cost_usd, ``api_requests`` -> request_count, ``date`` (``YYYY-MM-DD``) ->
+    timestamp at midnight UTC. Caution: LiteLLM writes a request with N tags to N rows, each with
+    the full spend, so totals across tags double-count (and untagged requests are absent).
+    """
+    name = "litellm-daily-tag-spend"
+    for column in ("model", "tag", "prompt_tokens", "completion_tokens", "spend", "api_requests"):
+        _pick(name, schema, column)
+    raw_provider = _first(schema, "custom_llm_provider")
+    model = _litellm_model(schema, raw_provider)
+    columns = [
+        _provider(schema, raw_provider, model).alias("provider"),
+        model.alias("model"),
+        _single_tag(pl.col("tag")).alias("tags"),
+        _count(name, schema, "prompt_tokens").alias("input_tokens"),
+        _count(name, schema, "completion_tokens").alias("output_tokens"),
+        _money(name, schema, "spend").alias("cost_usd"),
+        _count(name, schema, "api_requests").alias("request_count"),
+    ]
+    if "date" in schema:
+        columns.append(_timestamp(name, schema, "date").alias("timestamp"))
+    flags = _service_tier_flags(schema)
+    if flags:
+        columns.append(_any_flag(flags).alias("already_batched"))
+    return lf.select(columns)
+
+
+def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+    """Langfuse observations: the blob-storage export (snake_case) or the UI export (camelCase).
+
+    Source of the column names: ``langfuse/langfuse-docs``
+    ``content/docs/api-and-data-platform/features/blob-storage-export-fields.mdx`` (enriched
+    ``observations_v2``: ``type``, ``start_time``, ``provided_model_name``, ``usage_details``,
+    ``total_cost``, ``tags``) and ``langfuse/langfuse``
+    ``packages/shared/src/server/repositories/observations_converters.ts`` (UI export: ``startTime``,
+    ``model``, ``usageDetails``/``inputUsage``/``outputUsage``, ``totalCost``, ``traceTags``).
+
+    Keeps ``type`` GENERATION and EMBEDDING rows. input_tokens / output_tokens = the sum of the
+    usage-details entries whose key starts with ``input`` / ``output`` (Langfuse's own rule), or
+    ``inputUsage``/``outputUsage`` when present. No provider column exists: it is inferred from
+    the model id. The legacy ``observations/`` export has no tags: use ``observations_v2`` or join
+    ``traces.tags`` on ``trace_id`` first.
+    """
+    name = "langfuse-observations"
+    model_name = _pick(name, schema, "provided_model_name", "providedModelName", "model")
+    tags_name = _pick(
+        name,
+        schema,
+        "tags",
+        "traceTags",
+        hint=" (the legacy observations export has no tags: use observations_v2"
+        " or join traces.tags on trace_id)",
+    )
+    cost_name = _pick(name, schema, "total_cost", "totalCost", "calculatedTotalCost")
+    if "inputUsage" in schema and "outputUsage" in schema:
+        input_tokens = _count(name, schema, "inputUsage")
+        output_tokens = _count(name, schema, "outputUsage")
+    else:
+        usage = _pick(name, schema, "usage_details", "usageDetails", "inputUsage")
+        input_tokens = _usage_sum(name, schema, usage, "input")
+        output_tokens = _usage_sum(name, schema, usage, "output")
+    model = _model(schema, model_name)
+    columns = [
+        infer_provider(model).alias("provider"),
+        model.alias("model"),
+        _tag_list(name, schema, tags_name).alias("tags"),
+        input_tokens.alias("input_tokens"),
+        output_tokens.alias("output_tokens"),
+        _money(name, schema, cost_name).alias("cost_usd"),
+    ]
+    start = _first(schema, "start_time", "startTime")
+    if start is not None:
+        columns.append(_timestamp(name, schema, start).alias("timestamp"))
+    flags = _service_tier_flags(schema)
+    if flags:
+        columns.append(_any_flag(flags).alias("already_batched"))
+    if "type" in schema:
+        kind = pl.col("type").cast(pl.String).str.strip_chars().str.to_uppercase()
+        lf = lf.filter(kind.is_in(("GENERATION", "EMBEDDING")).fill_null(False))
+    return lf.select(columns)
+
+
+def helicone_preset(tag_property: str = "feature") -> Preset:
+    """The Helicone preset, taking the tag from custom property ``tag_property``.
+
+    ``Helicone-Property-Feature: nightly`` arrives as ``{"feature": "nightly"}`` in
+    ``request_properties``; the request's tags are ``[value]`` when the property is present and
+    non-blank, else ``[]``. The key is matched as given, then lower-cased (header names reach
+    Helicone lower-cased).
+
+    Examples:
+        >>> import polars as pl
+        >>> lf = pl.LazyFrame(
+        ...     {"model": ["gpt-5.5"], "prompt_tokens": [10], "completion_tokens": [2],
+        ...      "cost": [0.1], "request_properties": ['{"team": "etl"}']}
+        ... )
+        >>> helicone_preset("team")(lf, lf.collect_schema()).collect()["tags"].to_list()
+        [['etl']]
+    """
+    if not isinstance(tag_property, str) or not tag_property.strip():
+        raise ValueError(f"tag_property must be a non-empty string, not {tag_property!r}")
+    keys = list(dict.fromkeys([tag_property, tag_property.lower()]))
+
+    def helicone(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+        """Helicone request exports (``@helicone/export`` CSV/JSON, REST ``HeliconeRequest``).
+
+        Source of the column names: ``Helicone/helicone`` ``examples/export/typescript/README.md``
+        (CSV header ``response_id, response_created_at, response_status, request_created_at,
+        request_body, request_properties, request_user_id, model, prompt_tokens,
+        completion_tokens, latency, cost``) and the REST ``HeliconeRequest`` schema
+        (``provider``, ``request_model``, ``response_model``),
+        https://docs.helicone.ai/rest/request/post-v1requestquery-clickhouse.
+
+        ``model`` (else ``response_model``, else ``request_model``), ``prompt_tokens`` /
+        ``completion_tokens`` -> tokens, ``cost`` (older exports: ``cost_usd``) -> cost_usd,
+        ``request_created_at`` -> timestamp, ``provider`` (JSON export only; the CSV has none,
+        so the provider is inferred from the model) -> provider, one property of
+        ``request_properties`` -> tags. Non-2xx rows are kept.
+        """
+        name = "helicone"
+        _pick(name, schema, "model", "response_model", "request_model")
+        for column in ("prompt_tokens", "completion_tokens"):
+            _pick(name, schema, column)
+        cost_name = _pick(name, schema, "cost", "cost_usd", "costUSD")
+        props_name = _pick(name, schema, "request_properties", "properties")
+        props_dtype = schema[props_name]
+        if props_dtype not in (pl.String, pl.Null) and not isinstance(props_dtype, pl.Struct):
+            raise _fail(name, schema, f"column {props_name!r} holds {props_dtype}, not an object")
+        values = [_json_value(schema, props_name, [key]) for key in keys]
+        present = [v for v in values if v is not None]
+        if not present:
+            tags = _NO_TAGS
+        else:
+            tags = _single_tag(present[0] if len(present) == 1 else pl.coalesce(present))
+        model = _model(schema, "model", "response_model", "request_model")
+        raw_provider = _first(schema, "provider")
+        columns = [
+            _provider(schema, raw_provider, model).alias("provider"),
+            model.alias("model"),
+            tags.alias("tags"),
+            _count(name, schema, "prompt_tokens").alias("input_tokens"),
+            _count(name, schema, "completion_tokens").alias("output_tokens"),
+            _money(name, schema, cost_name).alias("cost_usd"),
+        ]
+        if "request_created_at" in schema:
+            columns.append(_timestamp(name, schema, "request_created_at").alias("timestamp"))
+        flags = _service_tier_flags(schema)
+        if flags:
+            columns.append(_any_flag(flags).alias("already_batched"))
+        return lf.select(columns)
+
+    return helicone
+
+
+#: Preset name -> preset function (``scan_request_logs(..., preset=name)``).
+PRESETS: dict[str, Preset] = {
+    "litellm-spendlogs": litellm_spendlogs,
+    "litellm-daily-tag-spend": litellm_daily_tag_spend,
+    "langfuse-observations": langfuse_observations,
+    "helicone": helicone_preset(),
+}
+
+#: Preset name -> the public source of its column names.
+PRESET_SOURCES: dict[str, str] = {
+    "litellm-spendlogs": (
+        "BerriAI/litellm schema.prisma (model LiteLLM_SpendLogs); "
+        "https://docs.litellm.ai/docs/proxy/cost_tracking"
+    ),
+    "litellm-daily-tag-spend": "BerriAI/litellm schema.prisma (model LiteLLM_DailyTagSpend)",
+    "langfuse-observations": (
+        "https://langfuse.com/docs/api-and-data-platform/features/blob-storage-export-fields "
+        "(langfuse/langfuse-docs blob-storage-export-fields.mdx)"
+    ),
+    "helicone": (
+        "Helicone/helicone examples/export/typescript/README.md (@helicone/export CSV columns); "
+        "https://docs.helicone.ai/rest/request/post-v1requestquery-clickhouse"
+    ),
+}
