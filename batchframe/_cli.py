@@ -89,6 +89,13 @@ def _parser() -> argparse.ArgumentParser:
             help="the export the --logs files come from (default: batchframe's own column names)",
         )
         sub.add_argument(
+            "--map",
+            action="append",
+            metavar="THEIRS=OURS",
+            help="with --logs: map one of your columns onto batchframe's (repeatable), "
+            "e.g. --map prompt_tokens=input_tokens",
+        )
+        sub.add_argument(
             "--quiet", "-q", action="store_true", help="no progress on stderr while reading"
         )
 
@@ -200,7 +207,7 @@ class Progress:
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Progress:  # noqa: PYI034 - Self needs Python 3.11
         if not self.quiet and sys.stderr.isatty():
             self._thread = threading.Thread(target=self._tick, daemon=True)
             self._thread.start()
@@ -234,7 +241,9 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
         raise CliError("nothing to read: give an aggregates FILE or --logs PATH_OR_GLOB")
     if args.logs:
         where = ", ".join(args.logs)
-        logs = scan_request_logs(args.logs, format=args.input_format, preset=args.preset)
+        logs = scan_request_logs(
+            args.logs, format=args.input_format, columns=_mapping(args.map), preset=args.preset
+        )
         aggregated = aggregate_request_logs(logs, eligible_tags=_eligible_tags(args.tags))
         assert isinstance(aggregated, pl.LazyFrame)
         with Progress(f"{len(args.logs)} log source(s)", args.quiet) as progress:
@@ -248,6 +257,18 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
     return frame, args.file
 
 
+def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
+    if not pairs:
+        return None
+    mapping = {}
+    for pair in pairs:
+        theirs, sep, ours = pair.partition("=")
+        if not sep or not theirs.strip() or not ours.strip():
+            raise CliError(f"--map takes THEIRS=OURS, got {pair!r}")
+        mapping[theirs.strip()] = ours.strip()
+    return mapping
+
+
 def _collect(frame: pl.LazyFrame, where: str) -> pl.DataFrame:
     try:
         return frame.collect(engine="streaming")
@@ -255,6 +276,8 @@ def _collect(frame: pl.LazyFrame, where: str) -> pl.DataFrame:
         raise CliError(f"{where}: {exc}") from None
     except (pl.exceptions.PolarsError, OSError) as exc:
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "deserializing JSON" in message:
+            message = f"a tag column holds malformed JSON ({message})"
         raise CliError(f"{where}: cannot read: {message}") from None
 
 

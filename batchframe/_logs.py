@@ -11,7 +11,6 @@ from __future__ import annotations
 import glob
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Union
 
 import polars as pl
 
@@ -24,8 +23,8 @@ from batchframe._project import TagsLike, eligible_tag_set, spellings
 __all__ = ["LOG_SCHEMA", "aggregate_request_logs", "scan_request_logs"]
 
 #: A path, a glob, or several of them.
-Source = Union[str, Path, Sequence[str | Path]]
-LogsLike = Union[pl.DataFrame, pl.LazyFrame]
+Source = str | Path | Sequence[str | Path]
+LogsLike = pl.DataFrame | pl.LazyFrame
 
 _REQUIRED = ("model", "input_tokens", "output_tokens", "cost_usd")
 _SUMMED = ["input_tokens", "output_tokens", "cost_usd", "request_count"]

@@ -181,3 +181,18 @@ def test_log_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     bad.write_text("model,prompt_tokens\ngpt-5.5,1\n", encoding="utf-8")
     err = one_line_error(*run(capsys, "project", "--logs", str(bad), "--preset", "litellm-spendlogs"))
     assert f"{bad}: preset 'litellm-spendlogs': missing column" in err
+
+
+def test_custom_columns_and_malformed_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text('model,prompt,completion,usd,tags\ngpt-5.5,1000000,0,5.0,"[""Nightly""]"\n', encoding="utf-8")
+    maps = ["--map", "prompt=input_tokens", "--map", "completion=output_tokens", "--map", "usd=cost_usd"]
+    status, out, _ = run(capsys, "project", "--logs", str(good), *maps, "--quiet", "--format", "json")
+    assert status == 0
+    (finding,) = json.loads(out)["findings"]
+    assert (finding["tag"], finding["eligible_spend_usd"], finding["projected_batch_cost_usd"]) == ("Nightly", 5.0, 2.5)
+    bad = tmp_path / "bad.csv"
+    bad.write_text('model,prompt,completion,usd,tags\ngpt-5.5,1,1,1.0,"[""ok"", oops]"\n', encoding="utf-8")
+    err = one_line_error(*run(capsys, "project", "--logs", str(bad), *maps, "--quiet"))
+    assert f"{bad}: cannot read: a tag column holds malformed JSON" in err
+    assert "THEIRS=OURS" in one_line_error(*run(capsys, "project", "--logs", str(good), "--map", "prompt"))
