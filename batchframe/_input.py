@@ -85,22 +85,29 @@ _EMPTY_SCHEMA = pl.Schema(
 # -- containers -> polars ---------------------------------------------------------------
 
 
-def _from_pandas(frame: pandas.DataFrame) -> pl.DataFrame:
+def _from_pandas(frame: pandas.DataFrame, keep: Sequence[str] = ()) -> pl.DataFrame:
     import pyarrow as pa  # a dependency; imported only when a pandas frame arrives
 
     check_columns([str(name) for name in frame.columns])
     try:
-        table = pa.Table.from_pandas(frame[list(AGGREGATE_COLUMNS)], preserve_index=False)
+        wanted = _wanted([str(n) for n in frame.columns], keep)
+        table = pa.Table.from_pandas(frame[wanted], preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
         column = next((name for name in AGGREGATE_COLUMNS if f"column {name} " in str(exc)), None)
         where = f"column {column!r}" if column else "pandas frame"
         raise AggregateError(f"{where}: cannot convert to Arrow: {exc}") from None
-    return _from_arrow(table)
+    return _from_arrow(table, keep)
 
 
-def _from_arrow(data: pa.Table | pa.RecordBatch) -> pl.DataFrame:
+def _wanted(names: Sequence[str], keep: Sequence[str]) -> list[str]:
+    """The aggregate columns plus optional and requested ones that the input has."""
+    extra = [n for n in (*OPTIONAL_COLUMNS, *keep) if n in names and n not in AGGREGATE_COLUMNS]
+    return [*AGGREGATE_COLUMNS, *dict.fromkeys(extra)]
+
+
+def _from_arrow(data: pa.Table | pa.RecordBatch, keep: Sequence[str] = ()) -> pl.DataFrame:
     check_columns(data.schema.names)
-    frame = pl.from_arrow(data.select(list(AGGREGATE_COLUMNS)))
+    frame = pl.from_arrow(data.select(_wanted(data.schema.names, keep)))
     assert isinstance(frame, pl.DataFrame)
     return frame
 
@@ -116,7 +123,7 @@ def _first_bad_python_value(column: str, values: list[Any]) -> tuple[int, Any] |
     return None
 
 
-def _from_rows(rows: Sequence[Any]) -> pl.DataFrame:
+def _from_rows(rows: Sequence[Any], keep: Sequence[str] = ()) -> pl.DataFrame:
     if not rows:
         return pl.DataFrame(schema=_EMPTY_SCHEMA)
     if all(isinstance(row, RequestAggregate) for row in rows):
@@ -126,7 +133,7 @@ def _from_rows(rows: Sequence[Any]) -> pl.DataFrame:
         for row in rows:
             keys.update(dict.fromkeys(row))
         check_columns(list(keys))
-        columns = {name: [row.get(name) for row in rows] for name in AGGREGATE_COLUMNS}
+        columns = {name: [row.get(name) for row in rows] for name in _wanted(list(keys), keep)}
     else:
         row, value = next(
             (i, r) for i, r in enumerate(rows) if not isinstance(r, (RequestAggregate, Mapping))
@@ -150,23 +157,23 @@ def _from_rows(rows: Sequence[Any]) -> pl.DataFrame:
     return pl.DataFrame(series)
 
 
-def _to_polars(aggregates: object) -> pl.DataFrame | pl.LazyFrame:
+def _to_polars(aggregates: object, keep: Sequence[str] = ()) -> pl.DataFrame | pl.LazyFrame:
     if isinstance(aggregates, (pl.DataFrame, pl.LazyFrame)):
         return aggregates
     # Containers of optional libraries are recognised without importing them (a caller
     # holding a pyarrow or pandas object has imported that library already).
     pa = sys.modules.get("pyarrow")
     if pa is not None and isinstance(aggregates, (pa.Table, pa.RecordBatch)):
-        return _from_arrow(aggregates)
+        return _from_arrow(aggregates, keep)
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(aggregates, pandas.DataFrame):
-        return _from_pandas(aggregates)
+        return _from_pandas(aggregates, keep)
     if hasattr(aggregates, "__arrow_c_stream__"):  # any Arrow PyCapsule producer
         import pyarrow
 
-        return _from_arrow(pyarrow.table(aggregates))
+        return _from_arrow(pyarrow.table(aggregates), keep)
     if isinstance(aggregates, Sequence) and not isinstance(aggregates, (str, bytes)):
-        return _from_rows(aggregates)
+        return _from_rows(aggregates, keep)
     if is_dataclass(aggregates) or isinstance(aggregates, Mapping):
         raise AggregateError(
             f"expected a frame or a sequence of rows, got a single {type(aggregates).__name__}; "
@@ -404,18 +411,28 @@ def _optional_columns(schema: pl.Schema) -> list[pl.Expr]:
     return out
 
 
-def validated(aggregates: AggregatesLike) -> Validated:
+def validated(aggregates: AggregatesLike, keep: Sequence[str] = ()) -> Validated:
     """Any accepted container as a `Validated` LazyFrame of exactly `AGGREGATE_COLUMNS`.
 
     Schema problems raise at once. Eager inputs get their value checks now; a LazyFrame
     owes them (see `Validated.enforce`). The caller's object is never modified.
     """
-    data = _to_polars(aggregates)
+    data = _to_polars(aggregates, keep)
     schema = data.collect_schema() if isinstance(data, pl.LazyFrame) else data.schema
     check_schema(schema)
     canonical = [_canonical(name, schema[name]) for name in AGGREGATE_COLUMNS]
     canonical += _optional_columns(schema)
-    selected = data.select(*AGGREGATE_COLUMNS, *(n for n in OPTIONAL_COLUMNS if n in schema))
+    carried = [n for n in OPTIONAL_COLUMNS if n in schema]
+    for name in dict.fromkeys(keep):
+        if name not in schema:
+            raise AggregateError(
+                f"column {name!r} (asked for by by= or price_at=) is not in the input; "
+                f"the input has {list(schema.names())}"
+            )
+        if name not in AGGREGATE_COLUMNS and name not in carried:
+            carried.append(name)
+            canonical.append(pl.col(name))
+    selected = data.select(*AGGREGATE_COLUMNS, *carried)
     if isinstance(selected, pl.DataFrame):
         check_values(selected)
         return Validated(selected.lazy().select(canonical), lazy=False, source=selected.lazy())

@@ -14,12 +14,13 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import polars as pl
 
 from batchframe._catalog import PricingCatalog
 from batchframe._catalog import catalog as default_catalog
+from batchframe._errors import AggregateError
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
 from batchframe._input import AggregatesLike, validated
 
@@ -133,33 +134,113 @@ def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) ->
     return aggregates.select(pl.col("cost_usd").sum().alias("_total_spend_usd"), *reductions)
 
 
-def fold_segments(aggregates: pl.LazyFrame) -> pl.LazyFrame:
-    """Sum the counters per ``(provider, model, tag)``: the one pass over the input rows."""
-    return aggregates.group_by("provider", "model", "tag").agg(pl.col(_SUMS).sum())
+def fold_segments(aggregates: pl.LazyFrame, keys: Sequence[str] = ()) -> pl.LazyFrame:
+    """Sum the counters per ``(provider, model, tag)`` and any further `keys`."""
+    extra = [key for key in dict.fromkeys(keys) if key not in ("provider", "model", "tag")]
+    return aggregates.group_by("provider", "model", "tag", *extra).agg(pl.col(_SUMS).sum())
 
 
-def batch_rates(catalog: PricingCatalog) -> pl.LazyFrame:
-    """Each pair's latest batch rates (null where the latest entry has no batch tier)."""
-    return catalog.latest_frame.lazy().select(
+TIERS = ("batch", "flex")
+
+
+def _check_tier(tier: str) -> str:
+    if tier not in TIERS:
+        raise ValueError(f"tier must be one of {list(TIERS)}, got {tier!r}")
+    return tier
+
+
+def _entries(catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
+    return catalog.frame.lazy().select(
         "provider",
         "model",
-        pl.lit(True).alias("_in_catalog"),
-        pl.col("batch_input_per_million").alias("_rate_input"),
-        pl.col("batch_output_per_million").alias("_rate_output"),
+        pl.col("effective_at").alias("_rates_effective_at"),
+        pl.col(f"{tier}_input_per_million").alias("_rate_input"),
+        pl.col(f"{tier}_output_per_million").alias("_rate_output"),
     )
 
 
-def classify(segments: pl.LazyFrame, rates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
+_RATE_COLUMNS = ["_rates_effective_at", "_rate_input", "_rate_output"]
+
+
+def attach_rates(
+    segments: pl.LazyFrame,
+    catalog: PricingCatalog,
+    tier: str = "batch",
+    price_at: str | None = None,
+) -> pl.LazyFrame:
+    """Join each segment to the catalog entry that prices it, at the chosen tier.
+
+    Without `price_at`: each pair's latest entry. With it: the entry in effect at that
+    instant (`PricingCatalog.at` semantics: the last entry with ``effective_at <= t``, the
+    earliest when `t` predates them all, the latest when `t` is null), found with one
+    as-of join, not a look-up per row. Adds ``_in_catalog``, ``_rates_effective_at``,
+    ``_rate_input`` and ``_rate_output`` (null rates: no such tier in that entry).
+    """
+    keyed = segments.with_columns(pl.col("provider", "model", "tag").cast(pl.String))
+    entries = _entries(catalog, tier)
+    by_pair = entries.group_by("provider", "model").agg(
+        pl.col(_RATE_COLUMNS).sort_by("_rates_effective_at").first().name.suffix("_first"),
+        pl.col(_RATE_COLUMNS).sort_by("_rates_effective_at").last().name.suffix("_last"),
+    )
+    keyed = keyed.join(by_pair, on=["provider", "model"], how="left", maintain_order="left")
+    in_catalog = pl.col("_rates_effective_at_first").is_not_null().alias("_in_catalog")
+    if price_at is None:
+        chosen = [pl.col(f"{c}_last").alias(c) for c in _RATE_COLUMNS]
+        return keyed.with_columns(in_catalog, *chosen).drop(
+            pl.selectors.ends_with("_first", "_last")
+        )
+    instant = pl.col("_price_instant")
+    right = entries.with_columns(pl.col("_rates_effective_at").alias("_asof_key")).sort("_asof_key")
+    matched = (
+        keyed.with_row_index("_segment")
+        .with_columns(_as_utc(price_at, keyed.collect_schema()[price_at]).alias("_price_instant"))
+        .sort("_price_instant", nulls_last=True)
+        .join_asof(
+            right.rename({c: f"{c}_asof" for c in _RATE_COLUMNS}),
+            left_on="_price_instant",
+            right_on="_asof_key",
+            by=["provider", "model"],
+            strategy="backward",
+            check_sortedness=False,
+        )
+    )
+    found = pl.col("_rates_effective_at_asof").is_not_null()
+    chosen = [
+        pl.when(found)
+        .then(pl.col(f"{c}_asof"))
+        .when(instant.is_null())
+        .then(pl.col(f"{c}_last"))
+        .otherwise(pl.col(f"{c}_first"))
+        .alias(c)
+        for c in _RATE_COLUMNS
+    ]
+    return (
+        matched.with_columns(in_catalog, *chosen)
+        .sort("_segment")
+        .drop("_segment", "_price_instant", pl.selectors.ends_with("_first", "_last", "_asof"))
+    )
+
+
+def _as_utc(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A date or datetime column as UTC microseconds (naive values are taken as UTC)."""
+    column = pl.col(name)
+    if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+        return column.dt.convert_time_zone("UTC").cast(pl.Datetime("us", "UTC"))
+    if isinstance(dtype, (pl.Datetime, pl.Date)):
+        return column.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    raise AggregateError(
+        f"price_at={name!r}: expected a date or datetime column, got dtype {dtype}"
+    )
+
+
+def classify(keyed: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
     """Add ``status`` and ``projected_batch_cost_usd`` (null unless projected) to each segment.
 
-    This is the single definition of the rules of SPEC §3 (eligibility, pricing, cost),
+    `keyed` carries the rates of `attach_rates`. This is the single definition of the rules of SPEC §3 (eligibility, pricing, cost),
     plus one: a segment that already ran on a batch or flex tier (``already_batched``)
     is reported as such and never projected again.
     """
-    batched = "already_batched" in segments.collect_schema()
-    keyed = segments.with_columns(
-        pl.col("provider", "model", "tag").cast(pl.String),
-    ).join(rates, on=["provider", "model"], how="left", nulls_equal=False, maintain_order="left")
+    batched = "already_batched" in keyed.collect_schema()
     status = (
         pl.when(pl.col("already_batched") if batched else pl.lit(False))
         .then(pl.lit("already_batched"))
@@ -167,7 +248,7 @@ def classify(segments: pl.LazyFrame, rates: pl.LazyFrame, eligible: list[str]) -
         .then(pl.lit("untagged"))
         .when(~pl.col("tag").str.to_lowercase().is_in(eligible))
         .then(pl.lit("not_eligible"))
-        .when(pl.col("_in_catalog").is_null())
+        .when(~pl.col("_in_catalog").fill_null(False))
         .then(pl.lit("unknown_model"))
         .when(pl.col("_rate_input").is_null() | pl.col("_rate_output").is_null())
         .then(pl.lit("no_batch_tier"))
@@ -190,19 +271,26 @@ def classify(segments: pl.LazyFrame, rates: pl.LazyFrame, eligible: list[str]) -
     )
 
 
-def fold_findings(classified: pl.LazyFrame) -> pl.LazyFrame:
-    """Per tag: eligible spend, projected cost and requests of the projected segments.
+def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFrame:
+    """Per tag (and `by` keys): eligible spend, projected cost and requests of projected segments.
 
-    Each tag's few segment values are summed in sorted order, so this step gives the same
-    bits whatever order the parallel first fold produced the segments in.
+    Each group's few segment values are summed in sorted order, so this step gives the
+    same bits whatever order the parallel first fold produced the segments in. With the
+    model among the keys, ``rates_effective_at`` lists the catalog entries that priced it.
     """
+    provenance = (
+        [pl.col("_rates_effective_at").unique().sort().alias("rates_effective_at")]
+        if "model" in by
+        else []
+    )
     return (
         classified.filter(pl.col("status") == "projected")
-        .group_by("tag")
+        .group_by("tag", *by)
         .agg(
             pl.col("cost_usd").sort().sum().alias("eligible_spend_usd"),
             pl.col("projected_batch_cost_usd").sort().sum(),
             pl.col("request_count").sum(),
+            *provenance,
         )
     )
 
@@ -218,7 +306,7 @@ def attach_total(folded: pl.LazyFrame, total: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def finalize(folded: pl.LazyFrame) -> pl.LazyFrame:
+def finalize(folded: pl.LazyFrame, by: Sequence[str] = (), tier: str = "batch") -> pl.LazyFrame:
     """Savings floor, shares, discount, summary and order: the findings frame of SPEC §3."""
     eligible = pl.col("eligible_spend_usd")
     savings = pl.col("projected_savings_usd")
@@ -246,10 +334,32 @@ def finalize(folded: pl.LazyFrame) -> pl.LazyFrame:
             .otherwise(0.0)
             .alias("discount_pct")
         )
-        .sort(["projected_savings_usd", "tag"], descending=[True, False])
-        .pipe(with_summary)
-        .select(pl.col(name).cast(dtype) for name, dtype in FINDINGS_SCHEMA.items())
+        .sort(
+            ["projected_savings_usd", "tag", *by],
+            descending=[True, False, *(False for _ in by)],
+            nulls_last=True,
+        )
+        .pipe(with_summary, tier)
+        .select(findings_columns(folded.collect_schema(), by))
     )
+
+
+def findings_columns(schema: pl.Schema, by: Sequence[str] = ()) -> list[pl.Expr]:
+    """The findings columns of SPEC §3, with any `by` keys after ``tag`` and provenance last."""
+    columns = [pl.col(name).cast(dtype) for name, dtype in FINDINGS_SCHEMA.items()]
+    keys = [pl.col(key) for key in by]
+    tail = [pl.col("rates_effective_at")] if "rates_effective_at" in schema else []
+    return [columns[0], *keys, *columns[1:], *tail]
+
+
+def _check_by(by: Sequence[str] | str | None) -> tuple[str, ...]:
+    if by is None:
+        return ()
+    keys = (by,) if isinstance(by, str) else tuple(by)
+    for key in keys:
+        if not isinstance(key, str) or key == "tag":
+            raise ValueError(f"by= takes input column names other than 'tag', got {key!r}")
+    return tuple(dict.fromkeys(keys))
 
 
 def project_batch_savings(
@@ -257,6 +367,9 @@ def project_batch_savings(
     catalog: PricingCatalog | None = None,
     *,
     eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
+    by: Sequence[str] | str | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Project what moving batch-eligible traffic to the Batch API would save, per tag.
 
@@ -266,6 +379,14 @@ def project_batch_savings(
         eligible_tags: tags that mark latency-insensitive traffic, matched
             case-insensitively; None means `DEFAULT_BATCH_ELIGIBLE_TAGS`, a bare string
             one tag, an empty collection none.
+        tier: ``"batch"`` (the Batch API rates) or ``"flex"`` (the Flex tier's rates);
+            a segment whose entry has no rate for the tier is excluded.
+        price_at: a date/datetime column (e.g. ``"period_start"`` from
+            `aggregate_request_logs(every=…)`): price each segment at the catalog entry
+            in effect at that instant instead of the latest one.
+        by: input columns (``"provider"``, ``"model"``, ``"period_start"`` …) to keep in
+            the findings: one row per tag and key. Shares stay relative to all spend; with
+            ``"model"``, ``rates_effective_at`` lists the entries that priced each row.
 
     Returns:
         The findings frame, biggest saving first: a LazyFrame for a LazyFrame input,
@@ -296,14 +417,20 @@ def project_batch_savings(
         >>> print(findings["summary"][0])
         tag=nightly is 50.0% of spend and batch-eligible → ~$17.50 saved at the Batch API rate (−50%) on 10 request(s)
     """
-    checked = validated(aggregates)
+    keys = _check_by(by)
+    tier = _check_tier(tier)
+    checked = validated(aggregates, keep=(*keys, *([price_at] if price_at else [])))
     tags = eligible_tag_set(eligible_tags)
-    rates = batch_rates(_check_catalog(catalog))
-    segments = fold_segments(keep_candidates(not_batched(checked.frame), tags))
+    cat = _check_catalog(catalog)
+    segments = fold_segments(
+        keep_candidates(not_batched(checked.frame), tags),
+        (*keys, *([price_at] if price_at else [])),
+    )
+    classified = classify(attach_rates(segments, cat, tier, price_at), tags)
     # The total and any owed input checks are reductions over the same single pass.
     total = total_spend(checked.frame, checked.reductions)
-    folded = checked.enforce(attach_total(fold_findings(classify(segments, rates, tags)), total))
-    findings = finalize(folded)
+    folded = checked.enforce(attach_total(fold_findings(classified, keys), total))
+    findings = finalize(folded, keys, tier)
     return findings if checked.lazy else findings.collect()
 
 
@@ -328,13 +455,17 @@ def classify_segments(
     catalog: PricingCatalog | None = None,
     *,
     eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Every input segment with the reason it is or is not projected: the drill-down.
 
     Adds ``status`` (an Enum: ``projected``, ``untagged``, ``not_eligible``,
     ``unknown_model``, ``no_batch_tier``, ``already_batched``) and
     ``projected_batch_cost_usd`` (null unless projected) to the input's aggregate
-    columns, in input order. The rules are those of `project_batch_savings`, so Σ cost
+    columns, in input order, and ``rates_effective_at`` (the catalog entry that priced or
+    would have priced it; `tier` and `price_at` as in `project_batch_savings`). The rules
+    are those of `project_batch_savings`, so Σ cost
     over all statuses is the total spend, and the findings' eligible spend is the cost
     of the ``projected`` segments (of the tags with positive spend).
 
@@ -349,8 +480,10 @@ def classify_segments(
         >>> out.select("model", "status", "projected_batch_cost_usd").rows()
         [('gpt-5.5', 'projected', 2.5), ('llama-3.1-8b-instant', 'no_batch_tier', None), ('gpt-5.5', 'untagged', None)]
     """
-    checked = validated(aggregates)
+    tier = _check_tier(tier)
+    checked = validated(aggregates, keep=[price_at] if price_at else ())
     tags = eligible_tag_set(eligible_tags)
-    rates = batch_rates(_check_catalog(catalog))
-    classified = checked.enforce(classify(checked.frame, rates, tags))
+    keyed = attach_rates(checked.frame, _check_catalog(catalog), tier, price_at)
+    classified = classify(keyed, tags).rename({"_rates_effective_at": "rates_effective_at"})
+    classified = checked.enforce(classified)
     return classified if checked.lazy else classified.collect()
