@@ -10,12 +10,14 @@ from __future__ import annotations
 import difflib
 import functools
 import importlib.resources
+import json
 import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +208,102 @@ def _validate_entry(index: int, raw: object) -> ModelPricing:
     return ModelPricing(**values)
 
 
+# -- LiteLLM price map import --------------------------------------------------------------
+#: LiteLLM ``mode`` values of text-generation models; every other mode is skipped.
+_LITELLM_TEXT_MODES = frozenset({"chat", "completion", "responses"})
+#: LiteLLM ``litellm_provider`` values renamed onto batchframe's provider ids.
+_LITELLM_PROVIDERS = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "gemini": "google",
+    "groq": "groq",
+    "mistral": "mistral",
+    "together_ai": "together",
+    "openrouter": "openrouter",
+}
+#: LiteLLM per-token keys and the `ModelPricing` per-million field each one fills.
+_LITELLM_RATE_KEYS = (
+    ("input_cost_per_token", "input_per_million"),
+    ("output_cost_per_token", "output_per_million"),
+    ("cache_read_input_token_cost", "cached_input_per_million"),
+    ("cache_creation_input_token_cost", "cache_write_per_million"),
+    ("input_cost_per_token_batches", "batch_input_per_million"),
+    ("output_cost_per_token_batches", "batch_output_per_million"),
+    ("input_cost_per_token_flex", "flex_input_per_million"),
+    ("output_cost_per_token_flex", "flex_output_per_million"),
+)
+_LITELLM_REQUIRED = ("input_cost_per_token", "output_cost_per_token")
+
+
+def _is_vertex(litellm_provider: str) -> bool:
+    return litellm_provider == "vertex_ai" or litellm_provider.startswith("vertex_ai-")
+
+
+def _per_million(value: object, where: str, key: str) -> float:
+    """A per-token LiteLLM rate as USD per million tokens, converted in decimal arithmetic."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise CatalogError(f"{where}: key {key!r} must be a finite number >= 0, got {value!r}")
+    # repr() is the shortest decimal string that round-trips, so 2e-07 becomes exactly 0.2
+    # instead of the binary product 2e-07 * 1e6 == 0.19999999999999998.
+    return float(Decimal(repr(value)) * 1_000_000)
+
+
+def _litellm_model(key: str, names: Iterable[str]) -> str:
+    """The model id: the key without one leading ``<name>/`` for the first matching name."""
+    for prefix in (f"{name}/" for name in names):
+        if key.startswith(prefix) and len(key) > len(prefix):
+            return key[len(prefix) :]
+    return key
+
+
+def _litellm_entries(
+    document: Mapping[str, Any], label: str, effective_at: datetime
+) -> list[ModelPricing]:
+    chosen: dict[tuple[str, str], tuple[str, ModelPricing]] = {}
+    for key, raw in document.items():
+        if key == "sample_spec" or not isinstance(raw, Mapping):
+            continue
+        mode = raw.get("mode")
+        litellm_provider = raw.get("litellm_provider")
+        if mode not in _LITELLM_TEXT_MODES or not isinstance(litellm_provider, str):
+            continue
+        raw_provider = litellm_provider.strip()
+        litellm_provider = raw_provider.lower()
+        if not litellm_provider or _is_vertex(litellm_provider):
+            continue
+        if any(raw.get(required) is None for required in _LITELLM_REQUIRED):
+            continue
+        provider = _LITELLM_PROVIDERS.get(litellm_provider, litellm_provider)
+        model = _litellm_model(str(key), (raw_provider, litellm_provider, provider))
+        where = f"{label}: entry {key!r}"
+        values: dict[str, Any] = {
+            field: _per_million(raw[litellm_key], where, litellm_key)
+            for litellm_key, field in _LITELLM_RATE_KEYS
+            if raw.get(litellm_key) is not None
+        }
+        min_tokens = raw.get("prompt_cache_min_tokens")
+        if min_tokens is not None:
+            if isinstance(min_tokens, bool) or not isinstance(min_tokens, int) or min_tokens < 0:
+                raise CatalogError(
+                    f"{where}: key 'prompt_cache_min_tokens' must be an integer >= 0, "
+                    f"got {min_tokens!r}"
+                )
+            values["prompt_cache_min_tokens"] = min_tokens
+        entry = ModelPricing(provider=provider, model=model, effective_at=effective_at, **values)
+        pair = (provider, model)
+        previous = chosen.get(pair)
+        # First key wins, except that an unprefixed key ("gpt-4o") beats a prefixed alias
+        # ("openai/gpt-4o") of the same model.
+        if previous is None or (previous[0] != model and key == model):
+            chosen[pair] = (str(key), entry)
+    return [entry for _, entry in chosen.values()]
+
+
 class PricingCatalog:
     """Per-model list prices with their history, validated against the catalog schema.
 
@@ -294,6 +392,145 @@ class PricingCatalog:
             raise CatalogError(f"{path}: {exc}") from None
 
     @classmethod
+    def from_litellm(
+        cls, source: str | Path | Mapping[str, Any], *, effective_at: Instant
+    ) -> PricingCatalog:
+        """Import LiteLLM's price map, stamping every entry with `effective_at`.
+
+        `source` is a path to ``model_prices_and_context_window.json`` from the LiteLLM
+        repository (github.com/BerriAI/litellm, file ``model_prices_and_context_window.json``)
+        or that document already loaded as a mapping. `effective_at` is an aware datetime, a
+        naive datetime (taken as UTC) or an RFC 3339 string; LiteLLM does not date its
+        prices, so pass the date the file was fetched.
+
+        Mapping rules (LiteLLM's documented keys):
+
+        * ``sample_spec`` is skipped, and so is every entry whose ``mode`` is not a
+          text-generation mode (``chat``, ``completion``, ``responses``), including entries
+          without a ``mode`` (embeddings, images, audio, rerank, ...).
+        * ``litellm_provider`` becomes the provider: ``gemini`` -> ``google``,
+          ``together_ai`` -> ``together``; ``openai``, ``anthropic``, ``groq``, ``mistral``
+          and ``openrouter`` keep their names; any other provider is kept lower-cased
+          (``bedrock``, ``azure``, ``cerebras``, ...). Vertex AI entries (``vertex_ai`` and
+          ``vertex_ai-*``) are skipped: Vertex uses its own model ids and prices, while
+          batchframe's ``google`` means the Gemini API (LiteLLM's ``gemini/*`` rows).
+        * The model is the key without one leading ``<litellm_provider>/`` or
+          ``<provider>/`` prefix: ``gemini/gemini-2.5-flash`` -> ``gemini-2.5-flash``,
+          ``openrouter/openai/gpt-5`` -> ``openai/gpt-5``.
+        * Per-token rates become per-million rates, converted in decimal arithmetic (2e-07
+          -> 0.2 exactly): ``input_cost_per_token`` / ``output_cost_per_token`` (both
+          required, else the entry is skipped), ``cache_read_input_token_cost`` (cached
+          input), ``cache_creation_input_token_cost`` (cache write),
+          ``input/output_cost_per_token_batches`` (Batch API) and
+          ``input/output_cost_per_token_flex`` (Flex tier); ``prompt_cache_min_tokens`` is
+          copied. Long-context (``*_above_*``), priority and audio/image rates are ignored.
+        * When two keys give the same ``(provider, model)``, the first key in the file is
+          kept, except that an unprefixed key (``gpt-4o``) wins over a prefixed alias
+          (``openai/gpt-4o``).
+
+        Raises `CatalogError` (naming the file) for an unreadable file, invalid JSON, a
+        document that is not a JSON object, or an imported entry with a rate that is not a
+        finite number >= 0; `ValueError` for a bad `effective_at`.
+
+        Examples:
+            >>> import batchframe as bf
+            >>> cat = bf.PricingCatalog.from_litellm(
+            ...     {
+            ...         "sample_spec": {"mode": "chat", "litellm_provider": "openai"},
+            ...         "gemini/gemini-2.5-flash": {
+            ...             "litellm_provider": "gemini",
+            ...             "mode": "chat",
+            ...             "input_cost_per_token": 3e-07,
+            ...             "output_cost_per_token": 2.5e-06,
+            ...         },
+            ...         "text-embedding-3-small": {
+            ...             "litellm_provider": "openai",
+            ...             "mode": "embedding",
+            ...             "input_cost_per_token": 2e-08,
+            ...             "output_cost_per_token": 0.0,
+            ...         },
+            ...     },
+            ...     effective_at="2026-11-28T00:00:00Z",
+            ... )
+            >>> cat.pairs()
+            [('google', 'gemini-2.5-flash')]
+            >>> p = cat.latest("google", "gemini-2.5-flash")
+            >>> (p.input_per_million, p.output_per_million, p.has_batch_tier)
+            (0.3, 2.5, False)
+            >>> p.effective_at.isoformat()
+            '2026-11-28T00:00:00+00:00'
+        """
+        instant = _to_utc(effective_at)
+        document: object
+        if isinstance(source, Mapping):
+            document = source
+            label = "LiteLLM price map"
+        elif isinstance(source, (str, Path)):
+            path = Path(source)
+            label = str(path)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CatalogError(f"{path}: cannot read LiteLLM price map: {exc}") from None
+            try:
+                document = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise CatalogError(f"{path}: invalid JSON: {exc}") from None
+        else:
+            raise TypeError(f"expected a path or a mapping, got {type(source).__name__}")
+        if not isinstance(document, Mapping):
+            raise CatalogError(
+                f"{label}: expected a JSON object of model entries, got {type(document).__name__}"
+            )
+        return cls(_litellm_entries(document, label, instant))
+
+    def merge(self, other: PricingCatalog) -> PricingCatalog:
+        """A new catalog holding the entries of both; `other` wins on the same instant.
+
+        For one ``(provider, model, effective_at)`` present in both catalogs the entry of
+        `other` is kept (an overlay of negotiated rates); every other entry of either
+        catalog is kept, so price histories are preserved. Neither catalog is changed.
+
+        Examples:
+            >>> import batchframe as bf
+            >>> base = bf.PricingCatalog.parse('''
+            ... [[entry]]
+            ... provider = "acme"
+            ... model = "m1"
+            ... input_per_million = 2.0
+            ... output_per_million = 8.0
+            ... effective_at = "2026-01-01T00:00:00Z"
+            ... ''')
+            >>> deal = bf.PricingCatalog.parse('''
+            ... [[entry]]
+            ... provider = "acme"
+            ... model = "m1"
+            ... input_per_million = 1.5
+            ... output_per_million = 6.0
+            ... effective_at = "2026-01-01T00:00:00Z"
+            ...
+            ... [[entry]]
+            ... provider = "acme"
+            ... model = "m2"
+            ... input_per_million = 0.5
+            ... output_per_million = 1.0
+            ... effective_at = "2026-01-01T00:00:00Z"
+            ... ''')
+            >>> merged = base.merge(deal)
+            >>> merged
+            PricingCatalog(2 entries, 2 models)
+            >>> merged.latest("acme", "m1").input_per_million
+            1.5
+            >>> base.latest("acme", "m1").input_per_million
+            2.0
+        """
+        if not isinstance(other, PricingCatalog):
+            raise TypeError(f"expected a PricingCatalog, got {type(other).__name__}")
+        by_key = {(e.provider, e.model, e.effective_at): e for e in self}
+        by_key.update({(e.provider, e.model, e.effective_at): e for e in other})
+        return PricingCatalog(by_key.values())
+
+    @classmethod
     def _from_document(cls, document: Mapping[str, Any]) -> PricingCatalog:
         unknown = sorted(set(document) - {"entry"})
         if unknown:
@@ -346,6 +583,33 @@ class PricingCatalog:
             else:
                 break
         return chosen
+
+    @property
+    def newest_effective_at(self) -> datetime | None:
+        """The greatest ``effective_at`` of all entries (UTC), or None for an empty catalog."""
+        return max((entry.effective_at for entry in self), default=None)
+
+    def is_stale(self, max_days: float = 120, now: datetime | None = None) -> bool:
+        """Whether the newest entry is more than `max_days` days older than `now`.
+
+        `now` defaults to the current UTC time; a naive `now` is taken as UTC. An empty
+        catalog is always stale.
+
+        Examples:
+            >>> from datetime import datetime
+            >>> import batchframe as bf
+            >>> bf.catalog().newest_effective_at.date().isoformat()
+            '2026-11-28'
+            >>> bf.catalog().is_stale(now=datetime(2026, 12, 1))
+            False
+            >>> bf.catalog().is_stale(max_days=30, now=datetime(2027, 3, 1))
+            True
+        """
+        newest = self.newest_effective_at
+        if newest is None:
+            return True
+        instant = datetime.now(timezone.utc) if now is None else _to_utc(now)
+        return instant - newest > timedelta(days=max_days)
 
     @functools.cached_property
     def frame(self) -> pl.DataFrame:

@@ -20,6 +20,8 @@ from typing import Any
 import polars as pl
 
 from batchframe._catalog import PricingCatalog
+from batchframe._catalog import catalog as default_catalog
+from batchframe._catalog_cli import add_catalog_parser, run_catalog
 from batchframe._errors import BatchframeError
 from batchframe._explain import spend_by_status, unpriced_models
 from batchframe._io import FORMATS, scan_file
@@ -30,7 +32,8 @@ from batchframe._project import classify_segments, project_batch_savings
 __all__ = ["main"]
 
 NOTE = (
-    "Advisory projection at the catalog's Batch-API list rates; nothing was submitted to any API."
+    "Advisory projection at the catalog's published Batch-API (or Flex) list rates; "
+    "nothing was submitted to any API."
 )
 OUTPUT_FORMATS = ("table", "csv", "json", "parquet")
 _MONEY = ("eligible_spend_usd", "projected_batch_cost_usd", "projected_savings_usd")
@@ -62,7 +65,10 @@ def _parser() -> argparse.ArgumentParser:
             help="write here instead of stdout (required for parquet)",
         )
         sub.add_argument(
-            "--catalog", metavar="TOML", help="pricing catalog file (default: the embedded catalog)"
+            "--catalog",
+            action="append",
+            metavar="TOML",
+            help="pricing catalog file (default: the embedded one); repeat to overlay, later wins",
         )
         sub.add_argument(
             "--tags",
@@ -108,12 +114,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_input_options(project)
     add_output_options(project)
+    project.add_argument(
+        "--tier",
+        choices=("batch", "flex"),
+        default="batch",
+        help="price at the Batch or Flex rates",
+    )
+    project.add_argument(
+        "--price-at",
+        metavar="COLUMN",
+        help="price each segment at the catalog entry in effect at this column's instant "
+        "(e.g. period_start with --every)",
+    )
+    project.add_argument(
+        "--by",
+        action="append",
+        metavar="COLUMN[,COLUMN…]",
+        help="keep these input columns in the findings (provider, model, period_start)",
+    )
+    project.add_argument(
+        "--every", metavar="DURATION", help="with --logs: aggregate per period (1d, 1w, 1mo …)"
+    )
     explain = commands.add_parser(
         "explain", help="where the spend went: spend by status and the top unpriced models"
     )
     add_input_options(explain)
     add_output_options(explain)
     explain.add_argument("--top", type=int, default=10, help="unpriced models to list (default 10)")
+    add_catalog_parser(commands)
     return parser
 
 
@@ -132,7 +160,7 @@ def _sample_path() -> Path:
 _TABLE_HEADERS = {
     "tag": "tag",
     "eligible_spend_usd": "eligible $",
-    "projected_batch_cost_usd": "at batch rate $",
+    "projected_batch_cost_usd": "projected $",
     "projected_savings_usd": "saving $",
     "share_of_spend_pct": "share of spend %",
     "discount_pct": "discount %",
@@ -142,7 +170,9 @@ _TABLE_HEADERS = {
 
 def _table(findings: pl.DataFrame, total: float) -> str:
     if findings.height:
-        shown = findings.select(list(_TABLE_HEADERS)).rename(_TABLE_HEADERS)
+        skip = {*_TABLE_HEADERS, "summary", "rates_effective_at"}
+        keys = [c for c in findings.columns if c not in skip]
+        shown = findings.select("tag", *keys, *list(_TABLE_HEADERS)[1:]).rename(_TABLE_HEADERS)
         with pl.Config(
             tbl_rows=-1,
             tbl_cols=-1,
@@ -173,7 +203,7 @@ def _render(findings: pl.DataFrame, fmt: str) -> str | bytes:
         return findings.write_csv()
     if fmt == "json":
         payload: dict[str, Any] = {
-            "findings": findings.rows(named=True),
+            "findings": _jsonable(findings).rows(named=True),
             "total_projected_savings_usd": total,
             "note": NOTE,
         }
@@ -181,6 +211,17 @@ def _render(findings: pl.DataFrame, fmt: str) -> str | bytes:
     buffer = io.BytesIO()
     findings.write_parquet(buffer)
     return buffer.getvalue()
+
+
+def _jsonable(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates and datetimes as ISO 8601 text, for JSON output."""
+    nested = [
+        c for c, t in frame.schema.items() if isinstance(t, pl.List) and t.inner.is_temporal()
+    ]
+    return frame.with_columns(
+        pl.selectors.temporal().dt.to_string(),
+        *(pl.col(c).list.eval(pl.element().dt.to_string()) for c in nested),
+    )
 
 
 def _emit(content: str | bytes, output: str | None) -> None:
@@ -244,7 +285,9 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
         logs = scan_request_logs(
             args.logs, format=args.input_format, columns=_mapping(args.map), preset=args.preset
         )
-        aggregated = aggregate_request_logs(logs, eligible_tags=_eligible_tags(args.tags))
+        aggregated = aggregate_request_logs(
+            logs, every=getattr(args, "every", None), eligible_tags=_eligible_tags(args.tags)
+        )
         assert isinstance(aggregated, pl.LazyFrame)
         with Progress(f"{len(args.logs)} log source(s)", args.quiet) as progress:
             frame = _collect(aggregated, where)
@@ -330,15 +373,41 @@ def _pretty(frame: pl.DataFrame) -> str:
         return str(frame)
 
 
+STALE_AFTER_DAYS = 120
+
+
+def _catalog(paths: list[str] | None, quiet: bool = False) -> PricingCatalog | None:
+    """The catalog files merged in order (later wins), or None for the embedded one."""
+    merged = None
+    for path in paths or ():
+        loaded = PricingCatalog.load(path)
+        merged = loaded if merged is None else merged.merge(loaded)
+    used = merged if merged is not None else default_catalog()
+    if used.is_stale(max_days=STALE_AFTER_DAYS) and not quiet:
+        newest = used.newest_effective_at
+        when = newest.date().isoformat() if newest else "never"
+        print(
+            f"batchframe: warning: the pricing catalog's newest price is from {when}, more than "
+            f"{STALE_AFTER_DAYS} days ago; refresh it (see README) or pass --catalog",
+            file=sys.stderr,
+        )
+    return merged
+
+
 def _run(args: argparse.Namespace) -> None:
-    catalog = PricingCatalog.load(args.catalog) if args.catalog else None
+    catalog = _catalog(args.catalog, getattr(args, "quiet", False))
     if args.command == "explain":
         _emit(_explain(args, catalog), args.output)
         return
     aggregates, where = _aggregates(args)
     try:
         findings = project_batch_savings(
-            aggregates, catalog, eligible_tags=_eligible_tags(args.tags)
+            aggregates,
+            catalog,
+            eligible_tags=_eligible_tags(args.tags),
+            tier=getattr(args, "tier", "batch"),
+            price_at=getattr(args, "price_at", None),
+            by=_eligible_tags(getattr(args, "by", None)),
         )
     except BatchframeError as exc:
         raise CliError(f"{where}: {exc}") from None
@@ -349,6 +418,8 @@ def _run(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``batchframe`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "catalog":
+        return run_catalog(args)
     try:
         _run(args)
     except (BatchframeError, CliError) as exc:

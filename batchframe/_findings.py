@@ -49,6 +49,7 @@ class BatchFinding:
     projected_savings_usd: float
     share_of_spend_pct: float
     request_count: int
+    tier: str = "batch"
 
     def discount_pct(self) -> float:
         """Savings as a percentage of the eligible spend (0 when that spend is not positive)."""
@@ -56,19 +57,19 @@ class BatchFinding:
             return 0.0
         return self.projected_savings_usd / self.eligible_spend_usd * 100.0
 
-    def summary(self, tier: str = "batch") -> str:
+    def summary(self) -> str:
         """The one-sentence summary, identical to the frame's ``summary`` column."""
         return _SUMMARY.format(
             tag=self.tag,
             share=self.share_of_spend_pct,
             savings=self.projected_savings_usd,
-            rate=_RATE_NAMES[tier],
+            rate=_RATE_NAMES[self.tier],
             discount=self.discount_pct(),
             count=self.request_count,
         )
 
 
-_FINDING_FIELDS = tuple(f.name for f in fields(BatchFinding))
+_FINDING_FIELDS = tuple(f.name for f in fields(BatchFinding) if f.name != "tier")
 
 FindingsLike = pl.DataFrame | pl.LazyFrame
 
@@ -93,7 +94,14 @@ def as_findings(findings: FindingsLike) -> list[BatchFinding]:
         raise ValueError(
             f"not a findings frame: missing column {missing[0]!r} (columns: {findings.columns})"
         )
-    return [BatchFinding(*row) for row in findings.select(_FINDING_FIELDS).rows()]
+    # The tier is not a column; the summary sentence names it.
+    tier = pl.when(pl.col("summary").str.contains(" at the Flex rate ", literal=True))
+    tiers = findings.select(tier.then(pl.lit("flex")).otherwise(pl.lit("batch")))
+    rows = findings.select(_FINDING_FIELDS).rows()
+    return [
+        BatchFinding(**dict(zip(_FINDING_FIELDS, row)), tier=t)
+        for row, t in zip(rows, tiers.to_series())
+    ]
 
 
 # -- exact fixed-point formatting as Polars expressions ---------------------------------

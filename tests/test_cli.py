@@ -196,3 +196,50 @@ def test_custom_columns_and_malformed_json(tmp_path: Path, capsys: pytest.Captur
     err = one_line_error(*run(capsys, "project", "--logs", str(bad), *maps, "--quiet"))
     assert f"{bad}: cannot read: a tag column holds malformed JSON" in err
     assert "THEIRS=OURS" in one_line_error(*run(capsys, "project", "--logs", str(good), "--map", "prompt"))
+
+
+def test_pricing_options_reach_the_api(capsys: pytest.CaptureFixture[str]) -> None:
+    path = LOGS / "litellm_spendlogs.csv"
+    args = ["project", "--logs", str(path), "--preset", "litellm-spendlogs", "--quiet", "--format", "json"]
+    status, out, _ = run(capsys, *args, "--every", "1mo", "--price-at", "period_start", "--by", "period_start,model", "--tier", "flex")
+    assert status == 0
+    logs = bf.scan_request_logs(path, preset="litellm-spendlogs")
+    monthly = bf.aggregate_request_logs(logs, every="1mo").collect()  # type: ignore[union-attr]
+    expected = bf.project_batch_savings(monthly, tier="flex", price_at="period_start", by=["period_start", "model"])
+    assert isinstance(expected, pl.DataFrame)
+    findings = json.loads(out)["findings"]
+    assert [(f["tag"], f["model"], f["eligible_spend_usd"]) for f in findings] == expected.select(
+        "tag", "model", "eligible_spend_usd").rows()
+    assert all("at the Flex rate" in f["summary"] for f in findings)
+    assert findings[0]["period_start"].startswith("2026-") and findings[0]["rates_effective_at"][0].startswith("2026-")
+
+
+def test_catalog_overlays_and_staleness_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = tmp_path / "old.toml"
+    old.write_text(
+        '[[entry]]\nprovider = "openai"\nmodel = "gpt-5.5"\ninput_per_million = 5.0\noutput_per_million = 30.0\n'
+        'batch_input_per_million = 2.5\nbatch_output_per_million = 15.0\neffective_at = "2020-01-01T00:00:00Z"\n',
+        encoding="utf-8",
+    )
+    overlay = tmp_path / "overlay.toml"
+    overlay.write_text(old.read_text(encoding="utf-8").replace("2.5", "1.0"), encoding="utf-8")
+    status, out, err = run(capsys, "demo", "--catalog", str(old), "--catalog", str(overlay), "--format", "json")
+    assert status == 0
+    # The overlay's batch input rate (1.0) wins for the same instant; only gpt-5.5 is priced.
+    findings = json.loads(out)["findings"]
+    expected = bf.project_batch_savings(sample(), bf.PricingCatalog.load(old).merge(bf.PricingCatalog.load(overlay)))
+    assert [f["projected_batch_cost_usd"] for f in findings] == expected["projected_batch_cost_usd"].to_list()
+    assert "warning: the pricing catalog's newest price is from 2020-01-01" in err
+    status, _, err = run(capsys, "demo", "--format", "csv")
+    assert status == 0 and err == ""  # the embedded catalog is fresh
+
+
+def test_catalog_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "catalog", "list", "--format", "json")
+    assert status == 0
+    rows = {(r["provider"], r["model"]): r for r in json.loads(out)}
+    assert rows[("openai", "gpt-5.4")]["batch_input_per_million"] == 1.25
+    assert rows[("groq", "llama-3.1-8b-instant")]["batch_input_per_million"] is None
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[entry]]\nprovider = 'x'\n", encoding="utf-8")
+    assert "bad.toml: entry 0 (x/?): missing required key 'model'" in one_line_error(*run(capsys, "catalog", "check", str(bad)))

@@ -160,3 +160,11 @@ def test_single_entry_catalog_as_of_equals_latest(rows: list[tuple[int, int, int
     assert isinstance(as_of, pl.DataFrame) and isinstance(latest, pl.DataFrame)
     # Priced per instant, the cost is a sum of per-instant products: equal up to rounding.
     assert_frame_equal(as_of.drop("summary"), latest.drop("summary"), check_exact=False, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_as_findings_keeps_the_tier_in_the_summary() -> None:
+    flex = bf.project_batch_savings(segments(), HISTORY, tier="flex", price_at="period_start")
+    (finding,) = bf.as_findings(flex)
+    assert finding.tier == "flex" and finding.summary() == flex["summary"][0]
+    batch = bf.as_findings(bf.project_batch_savings(segments(), HISTORY, price_at="period_start"))
+    assert [f.tier for f in batch] == ["batch"] and batch[0].summary().endswith("at the Batch API rate (\u221250%) on 11 request(s)")
