@@ -15,6 +15,8 @@ from batchframe._project import (
     DEFAULT_BATCH_ELIGIBLE_TAGS,
     SEGMENT_STATUS,
     classify_segments,
+    merge_partials,
+    partial_projection,
     project_batch_savings,
     project_batch_savings_with_tags,
 )
@@ -38,6 +40,8 @@ __all__ = [
     "as_findings",
     "catalog",
     "classify_segments",
+    "merge_partials",
+    "partial_projection",
     "project_batch_savings",
     "project_batch_savings_with_tags",
     "scan_request_logs",

@@ -178,20 +178,30 @@ def with_fixed_text(frame: pl.LazyFrame, columns: Mapping[str, tuple[str, int]])
     )
 
 
-def with_summary(findings: pl.LazyFrame, tier: str = "batch") -> pl.LazyFrame:
-    """Add the ``summary`` column, built from the frame's own finding columns."""
+def with_summary(findings: pl.LazyFrame, tier: str | None = None) -> pl.LazyFrame:
+    """Add the ``summary`` column, built from the frame's own finding columns.
+
+    The rate named in the sentence comes from `tier`, or else from the frame's ``tier``
+    column (``"batch"`` or ``"flex"``).
+    """
     texts = {
         "_share_text": ("share_of_spend_pct", 1),
         "_savings_text": ("projected_savings_usd", 2),
         "_discount_text": ("discount_pct", 0),
     }
+    tier_of = pl.lit(tier) if tier is not None else pl.col("tier")
+    rate = (
+        pl.when(tier_of == "flex")
+        .then(pl.lit(_RATE_NAMES["flex"]))
+        .otherwise(pl.lit(_RATE_NAMES["batch"]))
+    )
     sentence = pl.format(
-        "tag={} is {}% of spend and batch-eligible \u2192 ~${} saved at the "
-        + _RATE_NAMES[tier]
-        + " rate (\u2212{}%) on {} request(s)",
+        "tag={} is {}% of spend and batch-eligible \u2192 ~${} saved at the {} rate (\u2212{}%) "
+        "on {} request(s)",
         pl.col("tag"),
         pl.col("_share_text"),
         pl.col("_savings_text"),
+        rate,
         pl.col("_discount_text"),
         pl.col("request_count").cast(pl.String),
     )

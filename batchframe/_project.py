@@ -289,24 +289,15 @@ def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFr
         .agg(
             pl.col("cost_usd").sort().sum().alias("eligible_spend_usd"),
             pl.col("projected_batch_cost_usd").sort().sum(),
-            pl.col("request_count").sum(),
+            # Non-strict: a lazy input's owed checks settle after this, and must be the
+            # ones to report a negative count.
+            pl.col("request_count").sum().cast(pl.UInt64, strict=False),
             *provenance,
         )
     )
 
 
-def attach_total(folded: pl.LazyFrame, total: pl.LazyFrame) -> pl.LazyFrame:
-    """Glue the one-row `total` (spend and owed input checks) under the per-tag fold.
-
-    The total frame is consumed exactly once, so Polars scans a lazy source a single time
-    for both branches. Row 0 carries the total; ``_bf_row`` marks the fold's own rows.
-    """
-    return pl.concat(
-        [folded.with_columns(pl.lit(True).alias("_bf_row")), total], how="horizontal_extend"
-    )
-
-
-def finalize(folded: pl.LazyFrame, by: Sequence[str] = (), tier: str = "batch") -> pl.LazyFrame:
+def finalize(folded: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFrame:
     """Savings floor, shares, discount, summary and order: the findings frame of SPEC §3."""
     eligible = pl.col("eligible_spend_usd")
     savings = pl.col("projected_savings_usd")
@@ -339,7 +330,7 @@ def finalize(folded: pl.LazyFrame, by: Sequence[str] = (), tier: str = "batch") 
             descending=[True, False, *(False for _ in by)],
             nulls_last=True,
         )
-        .pipe(with_summary, tier)
+        .pipe(with_summary)
         .select(findings_columns(folded.collect_schema(), by))
     )
 
@@ -360,6 +351,127 @@ def _check_by(by: Sequence[str] | str | None) -> tuple[str, ...]:
         if not isinstance(key, str) or key == "tag":
             raise ValueError(f"by= takes input column names other than 'tag', got {key!r}")
     return tuple(dict.fromkeys(keys))
+
+
+#: The known columns of a partial frame; any others are breakdown keys.
+PARTIAL_COLUMNS = (
+    "tag",
+    "eligible_spend_usd",
+    "projected_batch_cost_usd",
+    "request_count",
+    "total_spend_usd",
+    "tier",
+    "rates_effective_at",
+)
+
+
+def partial_projection(
+    chunk: AggregatesLike,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
+    by: Sequence[str] | str | None = None,
+) -> pl.DataFrame | pl.LazyFrame:
+    """The per-chunk half of the projection: a small frame that `merge_partials` finishes.
+
+    One row per tag (and `by` keys) with the chunk's eligible spend, projected cost and
+    requests, after a first row whose tag is null and whose ``total_spend_usd`` is the
+    chunk's total spend; a ``tier`` column on every row (and ``rates_effective_at`` with
+    the model among the keys). Partials add up: merging the partials of any split of the
+    aggregates gives the projection of the whole, up to float rounding. Options as in
+    `project_batch_savings`, which is exactly ``merge_partials([partial_projection(…)])``.
+
+    Examples:
+        >>> import batchframe as bf
+        >>> rows = [
+        ...     bf.RequestAggregate("openai", "gpt-5.5", "nightly", 1_000_000, 1_000_000, 35.0, 10),
+        ...     bf.RequestAggregate("openai", "gpt-5.5", None, 1_000_000, 1_000_000, 35.0, 10),
+        ... ]
+        >>> parts = [bf.partial_projection(rows[:1]), bf.partial_projection(rows[1:])]
+        >>> parts[0].select("tag", "eligible_spend_usd", "total_spend_usd").rows()
+        [(None, None, 35.0), ('nightly', 35.0, None)]
+        >>> bf.merge_partials(parts).equals(bf.project_batch_savings(rows))
+        True
+    """
+    keys = _check_by(by)
+    tier = _check_tier(tier)
+    instants = [price_at] if price_at else []
+    checked = validated(chunk, keep=(*keys, *instants))
+    tags = eligible_tag_set(eligible_tags)
+    cat = _check_catalog(catalog)
+    candidates = keep_candidates(not_batched(checked.frame), tags)
+    segments = fold_segments(candidates, (*keys, *instants))
+    classified = classify(attach_rates(segments, cat, tier, price_at), tags)
+    # The total and any owed input checks are reductions over the same single pass; the
+    # total row comes first, where `enforce` reads the checks.
+    total = total_spend(checked.frame, checked.reductions).rename(
+        {"_total_spend_usd": "total_spend_usd"}
+    )
+    partial = pl.concat([total, fold_findings(classified, keys)], how="diagonal")
+    partial = checked.enforce(partial.with_columns(pl.lit(tier).alias("tier")))
+    order = ["tag", *keys, "eligible_spend_usd", "projected_batch_cost_usd", "request_count"]
+    order += ["total_spend_usd", "tier", *(["rates_effective_at"] if "model" in keys else [])]
+    partial = partial.select(order)
+    return partial if checked.lazy else partial.collect()
+
+
+def merge_partials(
+    partials: Iterable[pl.DataFrame | pl.LazyFrame],
+) -> pl.DataFrame | pl.LazyFrame:
+    """Finish partial frames (from `partial_projection`, on any engine) into findings.
+
+    Sums the partials per tag and keys, adds the chunks' total spend, then applies the
+    savings floor, shares, discount, summary and order of SPEC §3. Lazy if any partial is.
+
+    Examples:
+        >>> import batchframe as bf
+        >>> seg = bf.RequestAggregate("openai", "gpt-5.4", "bulk", 2_000_000, 0, 5.0, 4)
+        >>> bf.merge_partials([bf.partial_projection([seg])])["projected_savings_usd"].to_list()
+        [2.5]
+    """
+    given = list(partials)
+    if not given:
+        raise ValueError("merge_partials needs at least one partial frame")
+    frames = [p.lazy() if isinstance(p, pl.DataFrame) else p for p in given]
+    lazy = any(isinstance(p, pl.LazyFrame) for p in given)
+    schemas = [frame.collect_schema() for frame in frames]
+    keys = [name for name in schemas[0].names() if name not in PARTIAL_COLUMNS]
+    for schema in schemas:
+        missing = [name for name in PARTIAL_COLUMNS[:-1] if name not in schema]
+        other_keys = [name for name in schema.names() if name not in PARTIAL_COLUMNS]
+        if missing or other_keys != keys:
+            raise ValueError(
+                f"not a partial frame of the same breakdown: columns {schema.names()} "
+                f"(missing {missing}, keys {other_keys} vs {keys})"
+            )
+    combined = pl.concat(frames, how="diagonal_relaxed")
+    provenance = (
+        [pl.col("rates_effective_at").explode().drop_nulls().unique().sort()]
+        if "rates_effective_at" in schemas[0]
+        else []
+    )
+    # One pass over the partials (their upstream plans run once): the total rows form
+    # their own group, whose tag is null.
+    folded = (
+        combined.group_by("tag", *keys)
+        .agg(
+            pl.col("eligible_spend_usd").sort().sum(),
+            pl.col("projected_batch_cost_usd").sort().sum(),
+            pl.col("request_count").sum().cast(pl.UInt64),
+            pl.col("total_spend_usd").sort().sum(),
+            pl.col("tier").first(),
+            *provenance,
+        )
+        .with_columns(
+            pl.col("total_spend_usd").sum().alias("_total_spend_usd"),
+            pl.col("tag").is_not_null().alias("_bf_row"),
+        )
+        .drop("total_spend_usd")
+    )
+    findings = finalize(folded, keys)
+    return findings if lazy else findings.collect()
 
 
 def project_batch_savings(
@@ -417,21 +529,10 @@ def project_batch_savings(
         >>> print(findings["summary"][0])
         tag=nightly is 50.0% of spend and batch-eligible → ~$17.50 saved at the Batch API rate (−50%) on 10 request(s)
     """
-    keys = _check_by(by)
-    tier = _check_tier(tier)
-    checked = validated(aggregates, keep=(*keys, *([price_at] if price_at else [])))
-    tags = eligible_tag_set(eligible_tags)
-    cat = _check_catalog(catalog)
-    segments = fold_segments(
-        keep_candidates(not_batched(checked.frame), tags),
-        (*keys, *([price_at] if price_at else [])),
+    partial = partial_projection(
+        aggregates, catalog, eligible_tags=eligible_tags, tier=tier, price_at=price_at, by=by
     )
-    classified = classify(attach_rates(segments, cat, tier, price_at), tags)
-    # The total and any owed input checks are reductions over the same single pass.
-    total = total_spend(checked.frame, checked.reductions)
-    folded = checked.enforce(attach_total(fold_findings(classified, keys), total))
-    findings = finalize(folded, keys, tier)
-    return findings if checked.lazy else findings.collect()
+    return merge_partials([partial])
 
 
 def project_batch_savings_with_tags(
