@@ -17,6 +17,7 @@ from typing import Any
 import polars as pl
 
 from batchframe._catalog import PricingCatalog, catalog
+from batchframe._display import pretty
 from batchframe._errors import CatalogError
 
 __all__ = ["add_catalog_parser", "run_catalog"]
@@ -125,17 +126,7 @@ _TABLE_HEADERS = {
 
 
 def _table(frame: pl.DataFrame) -> str:
-    with pl.Config(
-        tbl_rows=-1,
-        tbl_cols=-1,
-        tbl_width_chars=250,
-        tbl_hide_dataframe_shape=True,
-        tbl_hide_column_data_types=True,
-        tbl_formatting="UTF8_FULL_CONDENSED",
-        tbl_cell_numeric_alignment="RIGHT",
-        fmt_str_lengths=80,
-    ):
-        return str(frame)
+    return pretty(frame, float_precision=None)
 
 
 def _render(frame: pl.DataFrame, fmt: str, empty: str) -> str:

@@ -22,6 +22,7 @@ import polars as pl
 from batchframe._catalog import PricingCatalog
 from batchframe._catalog import catalog as default_catalog
 from batchframe._catalog_cli import add_catalog_parser, run_catalog
+from batchframe._display import pretty
 from batchframe._errors import BatchframeError
 from batchframe._explain import spend_by_status, unpriced_models
 from batchframe._io import FORMATS, scan_file
@@ -173,19 +174,7 @@ def _table(findings: pl.DataFrame, total: float) -> str:
         skip = {*_TABLE_HEADERS, "summary", "rates_effective_at"}
         keys = [c for c in findings.columns if c not in skip]
         shown = findings.select("tag", *keys, *list(_TABLE_HEADERS)[1:]).rename(_TABLE_HEADERS)
-        with pl.Config(
-            tbl_rows=-1,
-            tbl_cols=-1,
-            tbl_width_chars=200,
-            tbl_hide_dataframe_shape=True,
-            tbl_hide_column_data_types=True,
-            tbl_formatting="UTF8_FULL_CONDENSED",
-            tbl_cell_numeric_alignment="RIGHT",
-            fmt_str_lengths=60,
-            float_precision=2,
-            thousands_separator=",",
-        ):
-            table = str(shown)
+        table = pretty(shown)
     else:
         table = "No batch-eligible spend with a batch rate in the catalog was found."
     lines = [table, ""]
@@ -350,27 +339,11 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         raise CliError("explain writes table, csv or json")
     return (
         "Spend by status\n"
-        + _pretty(statuses)
+        + pretty(statuses)
         + "\n\nTop unpriced models (no batch rate in the catalog), by spend\n"
-        + (_pretty(unpriced) if unpriced.height else "none: every eligible model has a batch rate")
+        + (pretty(unpriced) if unpriced.height else "none: every eligible model has a batch rate")
         + f"\n\nTotal spend: ${float(statuses['spend_usd'].sum()):,.2f}\n"
     )
-
-
-def _pretty(frame: pl.DataFrame) -> str:
-    with pl.Config(
-        tbl_rows=-1,
-        tbl_cols=-1,
-        tbl_width_chars=200,
-        tbl_hide_dataframe_shape=True,
-        tbl_hide_column_data_types=True,
-        tbl_formatting="UTF8_FULL_CONDENSED",
-        tbl_cell_numeric_alignment="RIGHT",
-        fmt_str_lengths=60,
-        float_precision=2,
-        thousands_separator=",",
-    ):
-        return str(frame)
 
 
 STALE_AFTER_DAYS = 120
