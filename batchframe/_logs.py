@@ -236,7 +236,7 @@ def with_chosen_tag(logs: pl.LazyFrame, eligible_tags: TagsLike) -> pl.LazyFrame
     Requests with at most one tag (nearly all, in practice) take the cheap path; only
     the others go through a per-list filter, which costs ten times as much per row.
     """
-    count = pl.col("tags").list.len()
+    count = pl.col("tags").list.len().fill_null(0)  # a null list is an untagged request
     single = logs.filter(count <= 1).with_columns(pl.col("tags").list.first().alias("tag"))
     multi = logs.filter(count > 1).with_columns(_first_eligible(eligible_tags))
     return pl.concat([single, multi])

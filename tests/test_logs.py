@@ -188,3 +188,15 @@ def test_accounting_identity(rows: list[tuple]) -> None:  # type: ignore[type-ar
     assert findings["request_count"].sum() == projected.filter(
         pl.col("tag").is_in(findings["tag"].implode()))["request_count"].sum()
     assert findings["share_of_spend_pct"].sum() <= 100.0 + 1e-9
+
+
+def test_null_tag_lists_are_untagged_requests_not_lost() -> None:
+    frame = pl.DataFrame(
+        {"provider": ["openai"] * 3, "model": ["gpt-5.5"] * 3, "tags": [None, ["nightly"], []],
+         "input_tokens": [1, 2, 3], "output_tokens": [0, 0, 0], "cost_usd": [1.0, 2.0, 4.0]},
+        schema_overrides={"tags": pl.List(pl.String)},
+    )
+    agg = bf.aggregate_request_logs(frame)
+    assert isinstance(agg, pl.DataFrame)
+    assert dict(agg.select("tag", "cost_usd").rows()) == {None: 5.0, "nightly": 2.0}
+    assert agg["request_count"].sum() == 3
