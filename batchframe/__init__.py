@@ -10,6 +10,7 @@ from batchframe._findings import BatchFinding, as_findings
 from batchframe._input import RequestAggregate
 from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._logschema import LOG_SCHEMA
+from batchframe._plot import chart_to_svg, plot_savings, plot_spend_status, save_chart
 from batchframe._presets import PRESETS
 from batchframe._project import (
     DEFAULT_BATCH_ELIGIBLE_TAGS,
@@ -39,11 +40,15 @@ __all__ = [
     "aggregate_request_logs",
     "as_findings",
     "catalog",
+    "chart_to_svg",
     "classify_segments",
     "merge_partials",
     "partial_projection",
+    "plot_savings",
+    "plot_spend_status",
     "project_batch_savings",
     "project_batch_savings_with_tags",
+    "save_chart",
     "scan_request_logs",
     "spend_by_status",
     "unpriced_models",

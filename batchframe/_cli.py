@@ -72,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
             help="pricing catalog file (default: the embedded one); repeat to overlay, later wins",
         )
         sub.add_argument(
+            "--chart",
+            metavar="PATH",
+            help="also draw the chart to PATH (.png, .svg, .html or .json); needs batchframe[plot]",
+        )
+        sub.add_argument(
             "--tags",
             action="append",
             metavar="TAG[,TAG…]",
@@ -289,6 +294,20 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
     return frame, args.file
 
 
+def _chart(kind: str, frame: pl.DataFrame | pl.LazyFrame, path: str) -> None:
+    """Draw a chart with the plot extra (imported only when a chart is asked for)."""
+    try:
+        from batchframe import _plot
+    except ImportError as exc:  # pragma: no cover - the module itself has no hard imports
+        raise CliError(str(exc)) from None
+    try:
+        _plot.save_chart(getattr(_plot, kind)(frame), path)
+    except ImportError as exc:
+        raise CliError(str(exc)) from None
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot write chart {path}: {exc}") from None
+
+
 def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
     if not pairs:
         return None
@@ -321,6 +340,8 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         raise CliError(f"{where}: {exc}") from None
     statuses = spend_by_status(classified)
     unpriced = unpriced_models(classified, args.top)
+    if args.chart:
+        _chart("plot_spend_status", classified, args.chart)
     if args.format == "json":
         payload = {
             "spend_by_status": statuses.with_columns(pl.col("status").cast(pl.String)).rows(
@@ -385,6 +406,8 @@ def _run(args: argparse.Namespace) -> None:
     except BatchframeError as exc:
         raise CliError(f"{where}: {exc}") from None
     assert isinstance(findings, pl.DataFrame)
+    if args.chart:
+        _chart("plot_savings", findings, args.chart)
     _emit(_render(findings, args.format), args.output)
 
 

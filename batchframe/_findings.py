@@ -37,6 +37,8 @@ class BatchFinding:
 
     Examples:
         >>> f = BatchFinding("nightly", 35.0, 17.5, 17.5, 50.0, 10)
+        >>> f
+        BatchFinding(tag='nightly': $17.50 saved of $35.00 at the Batch API rate (−50%), 50.0% of spend, 10 request(s))
         >>> f.discount_pct()
         50.0
         >>> print(f.summary())
@@ -50,6 +52,14 @@ class BatchFinding:
     share_of_spend_pct: float
     request_count: int
     tier: str = "batch"
+
+    def __repr__(self) -> str:
+        rate = _RATE_NAMES.get(self.tier, self.tier)
+        return (
+            f"BatchFinding(tag={self.tag!r}: ${self.projected_savings_usd:,.2f} saved of "
+            f"${self.eligible_spend_usd:,.2f} at the {rate} rate (\u2212{self.discount_pct():.0f}%), "
+            f"{self.share_of_spend_pct:.1f}% of spend, {self.request_count:,} request(s))"
+        )
 
     def discount_pct(self) -> float:
         """Savings as a percentage of the eligible spend (0 when that spend is not positive)."""

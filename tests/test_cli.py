@@ -243,3 +243,15 @@ def test_catalog_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     bad = tmp_path / "bad.toml"
     bad.write_text("[[entry]]\nprovider = 'x'\n", encoding="utf-8")
     assert "bad.toml: entry 0 (x/?): missing required key 'model'" in one_line_error(*run(capsys, "catalog", "check", str(bad)))
+
+
+def test_chart_option_draws_real_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    png = tmp_path / "savings.png"
+    status, out, _ = run(capsys, "demo", "--chart", str(png), "--format", "csv")
+    assert status == 0 and out.startswith("tag,")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = tmp_path / "status.svg"
+    status, _, _ = run(capsys, "explain", str(SAMPLE), "--chart", str(svg), "--format", "json")
+    total = sample()["cost_usd"].sum()
+    assert status == 0 and f"Where ${total:,.2f} of LLM spend went" in svg.read_text(encoding="utf-8")
+    assert "cannot write chart" in one_line_error(*run(capsys, "demo", "--chart", str(tmp_path / "x.pdf")))
