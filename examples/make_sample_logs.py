@@ -1,0 +1,131 @@
+"""Regenerate batchframe/data/sample_logs.csv, the sample LiteLLM spend-logs export.
+
+    python examples/make_sample_logs.py
+
+Deterministic (fixed seed): running it again rewrites the same bytes. The rows follow the
+``LiteLLM_SpendLogs`` export shape that the ``litellm-spendlogs`` preset reads (a subset of
+its columns, to keep the file small: no endTime, cache_hit, messages, response, …; metadata only where it
+says something). Costs are the embedded catalog's *standard* rates
+(``pricing.toml``: input/output per million), rounded to 6 decimals, so the projected batch
+discount on eligible traffic is exactly the catalog's; a few requests ran on OpenAI's Flex
+tier (``metadata.additional_usage_values.service_tier``) and are billed at the Flex rate;
+about 1 % failed and cost nothing. Tags mix batch-eligible words in mixed case (``nightly``,
+``Nightly``, ``background``, ``bulk``) with interactive ones (``chat``, ``search``,
+``team-a``); some requests carry several tags, some none.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+SEED = 20261128
+ROWS = 2_000
+START = datetime(2026, 9, 1)
+DAYS = 91  # 2026-09-01 .. 2026-11-30
+OUT = Path(__file__).resolve().parents[1] / "batchframe" / "data" / "sample_logs.csv"
+
+# (custom_llm_provider, model as logged, model_group, standard in/out USD per 1M,
+#  flex in/out or None, weight, tag lists with weights, median prompt, median completion)
+# fmt: off
+WORKLOADS = [
+    ("openai", "gpt-5.5", "default-chat", (5.00, 30.00), (2.50, 15.00), 0.16,
+     [(["chat"], 5), (["chat", "team-a"], 2), ([], 2), (["nightly"], 3), (["Nightly", "team-a"], 1)],
+     6_000, 900),
+    ("openai", "openai/gpt-5.4", "workhorse", (2.50, 15.00), (1.25, 7.50), 0.18,
+     [(["background"], 4), (["search"], 3), (["bulk", "search"], 1), ([], 1)],
+     9_000, 1_200),
+    ("openai", "gpt-5.4-mini", "mini", (0.75, 4.50), (0.375, 2.25), 0.16,
+     [(["search"], 4), ([], 2), (["Nightly"], 2), (["chat"], 2)],
+     4_000, 500),
+    ("openai", "o3", "reasoning", (2.00, 8.00), (1.00, 4.00), 0.07,
+     [(["background"], 3), (["chat"], 2), (["team-a", "background"], 1)],
+     12_000, 4_000),
+    ("anthropic", "claude-opus-4-8", "opus", (5.00, 25.00), None, 0.12,
+     [(["bulk", "Nightly"], 2), (["chat"], 3), (["team-a"], 1), (["nightly"], 1)],
+     15_000, 1_500),
+    ("anthropic", "anthropic/claude-sonnet-4-6", "sonnet", (3.00, 15.00), None, 0.13,
+     [(["background"], 3), (["search", "team-a"], 2), ([], 2), (["Background"], 1)],
+     8_000, 1_000),
+    ("gemini", "gemini/gemini-2.5-flash", "flash", (0.30, 2.50), None, 0.10,
+     [(["bulk"], 3), (["nightly"], 2), (["search"], 2), ([], 1)],
+     20_000, 800),
+    ("groq", "llama-3.1-8b-instant", "fast-llama", (0.05, 0.08), None, 0.08,
+     [(["nightly"], 2), (["chat"], 3), ([], 1)],
+     3_000, 400),
+]
+# fmt: on
+
+API_BASE_KEYS = {  # three virtual keys, stored hashed as LiteLLM does
+    "etl": "a3f1c2d4e5b6978812ab34cd56ef7890a1b2c3d4e5f60718293a4b5c6d7e8f90",
+    "app": "5e6f7a8b9c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7",
+    "search": "0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0",
+}
+ELIGIBLE = {"nightly", "background", "bulk"}
+
+
+def build() -> pl.DataFrame:
+    rng = np.random.default_rng(SEED)
+    weights = np.array([w[5] for w in WORKLOADS])
+    which = rng.choice(len(WORKLOADS), size=ROWS, p=weights / weights.sum())
+    rows = []
+    for i, k in enumerate(which):
+        provider, model, group, (rin, rout), flex, _, tag_choices, med_in, med_out = WORKLOADS[k]
+        tag_weights = np.array([w for _, w in tag_choices], dtype=float)
+        tags = tag_choices[rng.choice(len(tag_choices), p=tag_weights / tag_weights.sum())][0]
+        offline = any(t.lower() in ELIGIBLE for t in tags)
+        prompt = int(rng.lognormal(np.log(med_in * (2.0 if offline else 1.0)), 0.6))
+        completion = int(rng.lognormal(np.log(med_out), 0.5))
+        day = int(rng.integers(0, DAYS))
+        # offline jobs run at night (UTC), interactive traffic in working hours
+        hour = int(rng.integers(0, 6)) if offline else int(rng.integers(7, 22))
+        start = START + timedelta(days=day, hours=hour, seconds=int(rng.integers(0, 3600)))
+        status = "failure" if rng.random() < 0.01 else "success"
+        tier = None
+        if status == "failure":
+            prompt = completion = 0
+            spend = 0.0
+        elif flex is not None and offline and rng.random() < 0.08:
+            tier = "flex"  # this request already ran on the Flex tier
+            spend = prompt * flex[0] / 1e6 + completion * flex[1] / 1e6
+        else:
+            spend = prompt * rin / 1e6 + completion * rout / 1e6
+        metadata: dict[str, object] = {}
+        if tier is not None:
+            metadata["additional_usage_values"] = {"service_tier": tier}
+        key = "etl" if offline else ("search" if "search" in tags else "app")
+        prefix = "msg_" if provider == "anthropic" else "chatcmpl-"
+        rows.append(
+            {
+                "request_id": f"{prefix}{i:05d}{int(rng.integers(0, 16**6)):06x}",
+                "call_type": "acompletion",
+                "api_key": API_BASE_KEYS[key],
+                "spend": round(spend, 6),
+                "total_tokens": prompt + completion,
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "startTime": start.strftime("%Y-%m-%d %H:%M:%S"),
+                "model": model,
+                "model_group": group,
+                "custom_llm_provider": provider,
+                "metadata": json.dumps(metadata),
+                "request_tags": json.dumps(tags),
+                "status": status,
+            }
+        )
+    return pl.DataFrame(rows).sort("startTime", "request_id")
+
+
+def main() -> None:
+    frame = build()
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    frame.write_csv(OUT)
+    print(f"wrote {OUT} ({frame.height} rows, {OUT.stat().st_size / 1024:.0f} KiB)")
+
+
+if __name__ == "__main__":
+    main()
