@@ -404,13 +404,20 @@ def partial_projection(
     candidates = keep_candidates(not_batched(checked.frame), tags)
     segments = fold_segments(candidates, (*keys, *instants))
     classified = classify(attach_rates(segments, cat, tier, price_at), tags)
-    # The total and any owed input checks are reductions over the same single pass; the
-    # total row comes first, where `enforce` reads the checks.
+    # The total and any owed input checks are reductions over the same single pass.
     total = total_spend(checked.frame, checked.reductions).rename(
         {"_total_spend_usd": "total_spend_usd"}
     )
-    partial = pl.concat([total, fold_findings(classified, keys)], how="diagonal")
-    partial = checked.enforce(partial.with_columns(pl.lit(tier).alias("tier")))
+    # Zip the two branches (they then stream one scan together; a union would run them one
+    # after the other and buffer the scan), check, then lay the small result out as the
+    # partial format: the total row first, then the tag rows.
+    folded = fold_findings(classified, keys).with_columns(pl.lit(True).alias("_bf_row"))
+    joined = checked.enforce(pl.concat([folded, total], how="horizontal_extend"))
+    total_row = joined.head(1).select("total_spend_usd")
+    tag_rows = joined.filter(pl.col("_bf_row")).drop("_bf_row", "total_spend_usd")
+    partial = pl.concat([total_row, tag_rows], how="diagonal").with_columns(
+        pl.lit(tier).alias("tier")
+    )
     order = ["tag", *keys, "eligible_spend_usd", "projected_batch_cost_usd", "request_count"]
     order += ["total_spend_usd", "tier", *(["rates_effective_at"] if "model" in keys else [])]
     partial = partial.select(order)
