@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
@@ -29,6 +30,9 @@ _SUMMARY = (
     "{rate} rate (\u2212{discount:.0f}%) on {count} request(s)"
 )
 _RATE_NAMES = {"batch": "Batch API", "flex": "Flex"}
+# The same sentence for pl.format, whose placeholders take no names or format specs: the
+# numbers arrive already formatted by `with_fixed_text`, in the sentence's own order.
+_POLARS_SUMMARY = re.sub(r"\{[^}]*\}", "{}", _SUMMARY)
 
 
 @dataclass(frozen=True)
@@ -206,8 +210,7 @@ def with_summary(findings: pl.LazyFrame, tier: str | None = None) -> pl.LazyFram
         .otherwise(pl.lit(_RATE_NAMES["batch"]))
     )
     sentence = pl.format(
-        "tag={} is {}% of spend and batch-eligible \u2192 ~${} saved at the {} rate (\u2212{}%) "
-        "on {} request(s)",
+        _POLARS_SUMMARY,
         pl.col("tag"),
         pl.col("_share_text"),
         pl.col("_savings_text"),

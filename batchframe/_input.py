@@ -35,6 +35,10 @@ AGGREGATE_COLUMNS = (
     "request_count",
 )
 _KEY_COLUMNS = ("provider", "model", "tag")
+#: The counters that add up when segments are folded.
+SUMMED_COLUMNS = ("input_tokens", "output_tokens", "cost_usd", "request_count")
+#: What folding request logs yields: the aggregate columns plus the tier flag.
+FOLDED_LOG_COLUMNS = (*AGGREGATE_COLUMNS, "already_batched")
 _COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from batchframe._errors import AggregateError
+from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
 from batchframe._io import FORMATS, FileFormat, detect_format
 from batchframe._logschema import LOG_SCHEMA
 from batchframe._presets import PRESETS, Preset, infer_provider
@@ -27,7 +28,6 @@ Source = str | Path | Sequence[str | Path]
 LogsLike = pl.DataFrame | pl.LazyFrame
 
 _REQUIRED = ("model", "input_tokens", "output_tokens", "cost_usd")
-_SUMMED = ["input_tokens", "output_tokens", "cost_usd", "request_count"]
 _TIERS_ALREADY_DISCOUNTED = ("batch", "flex")
 
 
@@ -315,26 +315,17 @@ def aggregate_request_logs(
         if "request_count" in schema
         else count.alias("request_count"),
     )
-    order = [
-        "provider",
-        "model",
-        "tag",
-        "input_tokens",
-        "output_tokens",
-        "cost_usd",
-        "request_count",
-        "already_batched",
-    ]
+    order = list(FOLDED_LOG_COLUMNS)
     if every is not None:
         order.append("period_start")
     # Providers the export did not name come from the model id: once per segment. Filling
     # them can make two segments one, so those are folded together again.
     provider = pl.coalesce(pl.col("provider"), infer_provider(pl.col("model")), pl.lit("unknown"))
-    regroup = [name for name in order if name not in _SUMMED]
+    regroup = [name for name in order if name not in SUMMED_COLUMNS]
     folded = (
         folded.with_columns(provider.alias("provider"))
         .group_by(regroup)
-        .agg(pl.col(_SUMMED).sum())
+        .agg(pl.col(SUMMED_COLUMNS).sum())
         .select(order)
     )
     # The result is small and costly to recompute: collect it (streaming) before handing

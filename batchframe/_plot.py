@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from batchframe._explain import spend_by_status
+from batchframe._findings import FINDINGS_SCHEMA
 
 if TYPE_CHECKING:
     from altair import LayerChart, TopLevelMixin
@@ -54,17 +55,7 @@ _STATUS_COLOURS = {
     "no_batch_tier": _AMBER,
     "already_batched": "#7b9e89",
 }
-_FINDING_COLUMNS = (
-    "tag",
-    "eligible_spend_usd",
-    "projected_batch_cost_usd",
-    "projected_savings_usd",
-    "share_of_spend_pct",
-    "request_count",
-    "discount_pct",
-    "summary",
-    "rates_effective_at",
-)
+_FINDING_COLUMNS = (*FINDINGS_SCHEMA.names(), "rates_effective_at")
 
 
 def _altair() -> ModuleType:

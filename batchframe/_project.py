@@ -22,7 +22,7 @@ from batchframe._catalog import PricingCatalog
 from batchframe._catalog import catalog as default_catalog
 from batchframe._errors import AggregateError
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
-from batchframe._input import AggregatesLike, validated
+from batchframe._input import SUMMED_COLUMNS, AggregatesLike, validated
 
 __all__ = [
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
@@ -47,7 +47,6 @@ SEGMENT_STATUS = pl.Enum(
     ["projected", "untagged", "not_eligible", "unknown_model", "no_batch_tier", "already_batched"]
 )
 
-_SUMS = ("input_tokens", "output_tokens", "cost_usd", "request_count")
 TagsLike = str | Iterable[str] | None
 
 
@@ -137,7 +136,7 @@ def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) ->
 def fold_segments(aggregates: pl.LazyFrame, keys: Sequence[str] = ()) -> pl.LazyFrame:
     """Sum the counters per ``(provider, model, tag)`` and any further `keys`."""
     extra = [key for key in dict.fromkeys(keys) if key not in ("provider", "model", "tag")]
-    return aggregates.group_by("provider", "model", "tag", *extra).agg(pl.col(_SUMS).sum())
+    return aggregates.group_by("provider", "model", "tag", *extra).agg(pl.col(SUMMED_COLUMNS).sum())
 
 
 TIERS = ("batch", "flex")

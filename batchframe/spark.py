@@ -68,7 +68,7 @@ import polars as pl
 
 from batchframe._catalog import PricingCatalog
 from batchframe._errors import AggregateError
-from batchframe._input import AGGREGATE_COLUMNS, check_columns
+from batchframe._input import AGGREGATE_COLUMNS, FOLDED_LOG_COLUMNS, SUMMED_COLUMNS, check_columns
 from batchframe._project import (
     TagsLike,
     _check_by,
@@ -880,23 +880,9 @@ def aggregate_request_logs(
     regrouped = (
         folded.withColumn("provider", named)
         .groupBy(*group)
-        .agg(
-            *(
-                F.sum(name).alias(name)
-                for name in ("input_tokens", "output_tokens", "cost_usd", "request_count")
-            )
-        )
+        .agg(*(F.sum(name).alias(name) for name in SUMMED_COLUMNS))
     )
-    order = [
-        "provider",
-        "model",
-        "tag",
-        "input_tokens",
-        "output_tokens",
-        "cost_usd",
-        "request_count",
-        "already_batched",
-    ]
+    order = list(FOLDED_LOG_COLUMNS)
     if every is not None:
         order.append("period_start")
     return regrouped.select(*order)
