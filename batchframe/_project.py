@@ -273,9 +273,10 @@ def classify(keyed: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
 def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFrame:
     """Per tag (and `by` keys): eligible spend, projected cost and requests of projected segments.
 
-    Each group's few segment values are summed in sorted order, so this step gives the
-    same bits whatever order the parallel first fold produced the segments in. With the
-    model among the keys, ``rates_effective_at`` lists the catalog entries that priced it.
+    With the model among the keys, ``rates_effective_at`` lists the catalog entries that
+    priced it. (Dollar sums are parallel float sums: the last bit can vary between runs.
+    Sorting inside the aggregation would not pin it: Polars 2.1 drops a ``sort()`` that
+    feeds a ``sum()`` in a group-by.)
     """
     provenance = (
         [pl.col("_rates_effective_at").unique().sort().alias("rates_effective_at")]
@@ -286,8 +287,8 @@ def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFr
         classified.filter(pl.col("status") == "projected")
         .group_by("tag", *by)
         .agg(
-            pl.col("cost_usd").sort().sum().alias("eligible_spend_usd"),
-            pl.col("projected_batch_cost_usd").sort().sum(),
+            pl.col("cost_usd").sum().alias("eligible_spend_usd"),
+            pl.col("projected_batch_cost_usd").sum(),
             # Non-strict: a lazy input's owed checks settle after this, and must be the
             # ones to report a negative count.
             pl.col("request_count").sum().cast(pl.UInt64, strict=False),
@@ -463,10 +464,10 @@ def merge_partials(
     folded = (
         combined.group_by("tag", *keys)
         .agg(
-            pl.col("eligible_spend_usd").sort().sum(),
-            pl.col("projected_batch_cost_usd").sort().sum(),
+            pl.col("eligible_spend_usd").sum(),
+            pl.col("projected_batch_cost_usd").sum(),
             pl.col("request_count").sum().cast(pl.UInt64),
-            pl.col("total_spend_usd").sort().sum(),
+            pl.col("total_spend_usd").sum(),
             pl.col("tier").first(),
             *provenance,
         )
