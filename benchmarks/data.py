@@ -50,8 +50,13 @@ def _tag_vocabulary() -> list[str]:
     return tags
 
 
-def generate(rows: int, seed: int = 42) -> pl.DataFrame:
-    """`rows` aggregate segments with the columns of SPEC §1 (plain String tags)."""
+def generate(rows: int, seed: int = 42, eligible_share: float = ELIGIBLE_SHARE) -> pl.DataFrame:
+    """`rows` aggregate segments with the columns of SPEC §1 (plain String tags).
+
+    `eligible_share` is the fraction of tagged rows whose tag is an eligible spelling.
+    """
+    if not 0.0 < eligible_share < 1.0:
+        raise ValueError(f"eligible_share must be in (0, 1), got {eligible_share}")
     rng = np.random.default_rng(seed)
     tags = _tag_vocabulary()
     # Zipf-like popularity over a shuffled vocabulary, so eligible tags land at all ranks.
@@ -59,11 +64,11 @@ def generate(rows: int, seed: int = 42) -> pl.DataFrame:
     weights = 1.0 / np.arange(1, len(tags) + 1) ** 0.8
     tag_p = np.empty(len(tags))
     tag_p[order] = weights
-    # Batch-eligible spellings carry ELIGIBLE_SHARE of the tagged rows: a real lever, and
-    # the harder case for a filter-first plan than a sliver of traffic would be.
+    # Batch-eligible spellings carry `eligible_share` of the tagged rows. The default, 25 %,
+    # is a real lever and the harder case for a filter-first plan than a sliver would be.
     eligible = np.array([t.lower() in _ELIGIBLE_WORDS for t in tags])
-    tag_p[eligible] *= ELIGIBLE_SHARE / tag_p[eligible].sum()
-    tag_p[~eligible] *= (1 - ELIGIBLE_SHARE) / tag_p[~eligible].sum()
+    tag_p[eligible] *= eligible_share / tag_p[eligible].sum()
+    tag_p[~eligible] *= (1 - eligible_share) / tag_p[~eligible].sum()
     pair_p = rng.dirichlet(np.full(len(PAIRS), 2.0))
 
     pair_idx = rng.choice(len(PAIRS), size=rows, p=pair_p)

@@ -2,14 +2,17 @@
 
     python benchmarks/run.py --rows 1e5,1e6,1e7
     python benchmarks/run.py --rows 1e7 --parquet-rows 1e7 --json benchmarks/results/latest.json
+    python benchmarks/run.py --rows 1e7 --eligible-shares 0.25,0.05
 
-For each size: generate seeded aggregates (benchmarks/data.py); check that batchframe
+For each size (and each eligible share: the fraction of tagged rows whose tag is an
+eligible spelling, 25 % by default): generate seeded aggregates (benchmarks/data.py); check that batchframe
 (String, Categorical and Enum tags), DuckDB, pandas and a plain Python loop produce the
 same findings (same tags, numbers within relative 1e-9) before timing anything; then time
 every engine in interleaved rounds and report the best round, rows/s and the ratio to
 batchframe. Peak extra memory (beyond the loaded input) is measured in a fresh process
-per engine (input loaded first, then RSS sampled every millisecond during the first run). With --parquet-rows, batchframe over `pl.scan_parquet` and
-DuckDB over `read_parquet` are timed on the same file, with each one's peak RSS.
+per engine (input loaded first, then RSS sampled every millisecond during the first run).
+With --parquet-rows, batchframe over `pl.scan_parquet` and DuckDB over `read_parquet` are
+timed on the same file (default eligible share), with each one's peak RSS.
 """
 
 from __future__ import annotations
@@ -177,9 +180,11 @@ def child(kind: str, engine: str, source: str) -> dict[str, Any]:
 # -- the run -------------------------------------------------------------------------------
 
 
-def bench_size(rows: int, repeats: int, python_max: int, memory: bool, data_dir: Path) -> dict[str, Any]:
-    print(f"\n== {rows:,} segments: generating (seed 42) …", flush=True)
-    frame = data.generate(rows)
+def bench_size(
+    rows: int, share: float, repeats: int, python_max: int, memory: bool, data_dir: Path
+) -> dict[str, Any]:
+    print(f"\n== {rows:,} segments, eligible share {share:.0%}: generating (seed 42) …", flush=True)
+    frame = data.generate(rows, eligible_share=share)
     categorical = frame.with_columns(pl.col("tag").cast(pl.Categorical))
     enum = frame.with_columns(pl.col("tag").cast(pl.Enum(frame["tag"].drop_nulls().unique().sort())))
     rates = peers.batch_rates(bf.catalog())
@@ -215,7 +220,7 @@ def bench_size(rows: int, repeats: int, python_max: int, memory: bool, data_dir:
     extra: dict[str, int] = {}
     input_bytes = frame.estimated_size()
     if memory:
-        path = data_dir / f"aggregates-{rows}.arrow"
+        path = data_dir / f"aggregates-{rows}-share{share}.arrow"
         data_dir.mkdir(parents=True, exist_ok=True)
         frame.write_ipc(path)
         for engine in ("batchframe", "batchframe (Categorical tag)", "polars floor", "duckdb", "pandas"):
@@ -230,12 +235,15 @@ def bench_size(rows: int, repeats: int, python_max: int, memory: bool, data_dir:
             "ratio_to_batchframe": seconds / base, "peak_extra_bytes": extra.get(name),
         })
     print_table(rows, results, input_bytes)
-    return {"rows": rows, "input_bytes": input_bytes, "findings": expected.height, "results": results}
+    return {
+        "rows": rows, "eligible_share": share, "input_bytes": input_bytes,
+        "findings": expected.height, "results": results,
+    }
 
 
 def bench_parquet(rows: int, data_dir: Path) -> dict[str, Any]:
     data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / f"aggregates-{rows}.parquet"
+    path = data_dir / f"aggregates-{rows}-share{data.ELIGIBLE_SHARE}.parquet"
     if not path.exists():
         print(f"\n== writing {rows:,} segments to {path} …", flush=True)
         data.generate(rows).write_parquet(path)
@@ -291,6 +299,10 @@ def sizes(text: str) -> list[int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=sizes, default=sizes("1e5,1e6,1e7"), help="comma-separated sizes, e.g. 1e5,1e6,1e7")
+    parser.add_argument("--eligible-shares", type=lambda t: [float(p) for p in t.split(",") if p.strip()],
+                        default=[data.ELIGIBLE_SHARE],
+                        help="comma-separated shares of tagged rows with an eligible tag (default 0.25); "
+                             "each size is run at each share")
     parser.add_argument("--repeats", type=int, default=5, help="interleaved rounds; the best is reported")
     parser.add_argument("--python-max-rows", type=lambda t: int(float(t)), default=10**8,
                         help="skip the plain Python loop (check and its one timed run) above this size")
@@ -314,10 +326,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"batchframe benchmark — {info['platform']}, {info['cpu_count']} cores, {info['memory_gib']} GiB, "
           f"Python {info['python']}, polars {info['polars']}, duckdb {info['duckdb']}, pandas {info['pandas']}")
     report: dict[str, Any] = {"machine": info, "sizes": [], "parquet": None}
-    for rows in args.rows:
-        report["sizes"].append(
-            bench_size(rows, args.repeats, args.python_max_rows, not args.no_memory, args.data_dir)
-        )
+    for share in args.eligible_shares:
+        for rows in args.rows:
+            report["sizes"].append(bench_size(
+                rows, share, args.repeats, args.python_max_rows, not args.no_memory, args.data_dir
+            ))
     if args.parquet_rows:
         report["parquet"] = bench_parquet(args.parquet_rows, args.data_dir)
     if args.json:

@@ -17,14 +17,15 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--rows", "3000", "--repeats", "1",
-         "--parquet-rows", "3000", "--data-dir", str(tmp_path), "--json", str(out)],
+         "--parquet-rows", "3000", "--eligible-shares", "0.25,0.05", "--data-dir", str(tmp_path), "--json", str(out)],
         capture_output=True, text=True, check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "findings agree across engines" in done.stdout
     report = json.loads(out.read_text())
-    (size,) = report["sizes"]
-    assert size["rows"] == 3000 and size["findings"] > 0
+    assert [(s["rows"], s["eligible_share"]) for s in report["sizes"]] == [(3000, 0.25), (3000, 0.05)]
+    size = report["sizes"][0]
+    assert all(s["findings"] > 0 for s in report["sizes"])
     engines = {r["engine"] for r in size["results"]}
     assert {"batchframe", "batchframe (Categorical tag)", "batchframe (Enum tag)", "polars floor",
             "duckdb", "pandas", "python loop"} <= engines
