@@ -567,12 +567,14 @@ def project_batch_savings(
         >>> print(findings["summary"][0])
         tag=nightly is 50.0% of spend and batch-eligible → ~$17.50 saved at the Batch API rate (−50%) on 10 request(s)
     """
-    # Exactly merge_partials([partial_projection(...)]), without laying out and re-folding
-    # the one partial: the per-tag folds go straight to `finalize`.
-    zipped = _tags_and_total(aggregates, catalog, eligible_tags, tier, price_at, by)
-    folded = zipped.frame.with_columns(pl.lit(zipped.tier).alias("tier"))
-    findings = finalize(folded, zipped.keys)
-    return findings if zipped.lazy else findings.collect(engine=zipped.engine)
+    # Finalizing the per-tag folds directly, without the partial layout, saved ~4 ms of
+    # ~155 on 10M in-memory rows, but over a Parquet scan Polars' common-subplan
+    # elimination then caches the whole scan shared by the fold and the total (885 MiB
+    # peak on 10M rows instead of 115 MiB). One composition, known to stream, serves both.
+    partial = partial_projection(
+        aggregates, catalog, eligible_tags=eligible_tags, tier=tier, price_at=price_at, by=by
+    )
+    return merge_partials([partial])
 
 
 def project_batch_savings_with_tags(

@@ -2,7 +2,7 @@
 
 ~20 provider/model pairs (most with a batch tier, some without, some unknown to the
 catalog), a few hundred distinct tags in mixed case with Zipf-like popularity (the
-batch-eligible spellings together take 25 % of tagged rows; look-alikes such as
+batch-eligible spellings together take 25 % of tagged rows by default; look-alikes such as
 ``nightly-report`` are *not* eligible), ~20 % untagged rows, and costs consistent with the catalog's
 standard rates. Built with numpy indices and Polars gathers, so 10M rows take seconds.
 """
