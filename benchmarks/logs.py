@@ -25,11 +25,11 @@ import polars as pl
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import data  # noqa: E402
-import peers  # noqa: E402
-from run import _high_water_rss, check_same, machine  # noqa: E402
+import data
+import peers
+from run import _high_water_rss, check_same, machine
 
-import batchframe as bf  # noqa: E402
+import batchframe as bf
 
 ELIGIBLE = list(bf.DEFAULT_BATCH_ELIGIBLE_TAGS)
 COLUMNS = {

@@ -161,7 +161,7 @@ class NaiveCatalog:
         self.entries = entries
 
     @classmethod
-    def from_toml(cls, text: str) -> "NaiveCatalog":
+    def from_toml(cls, text: str) -> NaiveCatalog:
         entries = []
         for raw in tomllib.loads(text)["entry"]:
             entry = dict(raw)

@@ -22,7 +22,7 @@ from polars.testing import assert_frame_equal
 import batchframe as bf
 
 sys.path.insert(0, os.path.dirname(__file__))
-import reference as ref  # noqa: E402
+import reference as ref
 
 AGG = ref.AGGREGATE_COLUMNS
 PL_SCHEMA = ref.spec_input_dtypes()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -80,7 +82,7 @@ def test_a_parquet_scan_is_streamed_once_not_cached(tmp_path) -> None:  # type: 
             assert isinstance(plan, pl.LazyFrame)
             lines = [line.strip() for line in plan.explain().splitlines() if line.strip()]
             assert any(line.startswith("Parquet SCAN") for line in lines)
-            cached = [nxt for line, nxt in zip(lines, lines[1:]) if line.startswith("CACHE[")]
+            cached = [nxt for line, nxt in itertools.pairwise(lines) if line.startswith("CACHE[")]
             assert not [line for line in cached if "SCAN" in line], cached
         out = findings.collect()
         assert out["tag"].to_list() == ["nightly"] and out["eligible_spend_usd"].to_list() == [5.0]

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 import polars as pl
 import pytest
-from polars.testing import assert_frame_equal
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
 
 import batchframe as bf
 

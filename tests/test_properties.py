@@ -23,7 +23,7 @@ import batchframe as bf
 import batchframe._input as bf_input
 
 sys.path.insert(0, os.path.dirname(__file__))
-import reference as ref  # noqa: E402
+import reference as ref
 
 CAT = bf.PricingCatalog.parse(ref.SYNTHETIC_CATALOG_TOML)
 
