@@ -271,13 +271,32 @@ def classify(keyed: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
     )
 
 
+def ordered_sum(name: str) -> pl.Expr:
+    """Σ of a group's non-null values, added one by one in ascending order (null if none).
+
+    Float addition is not associative: summed in whatever order an engine produced them,
+    the same values can differ in the last bit between engines and runs. Sorting first
+    makes the sum a function of the values alone. (A plain ``sort().sum()`` would not do:
+    Polars 2.1 drops a sort that feeds a sum, but it must keep one that feeds a
+    cumulative sum.) For the few values per group of the folds, the cost is negligible.
+
+    Examples:
+        >>> import polars as pl
+        >>> df = pl.DataFrame({"g": [1, 1, 1], "x": [1e16, -1e16, 1.0]})
+        >>> df.group_by("g").agg(ordered_sum("x"))["x"].to_list()  # -1e16, 1.0, 1e16
+        [0.0]
+        >>> df.reverse().group_by("g").agg(ordered_sum("x"))["x"].to_list()
+        [0.0]
+    """
+    return pl.col(name).drop_nulls().sort().cum_sum().last()
+
+
 def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFrame:
     """Per tag (and `by` keys): eligible spend, projected cost and requests of projected segments.
 
     With the model among the keys, ``rates_effective_at`` lists the catalog entries that
-    priced it. (Dollar sums are parallel float sums: the last bit can vary between runs.
-    Sorting inside the aggregation would not pin it: Polars 2.1 drops a ``sort()`` that
-    feeds a ``sum()`` in a group-by.)
+    priced it. Each group's few segment values are added in sorted order (`ordered_sum`),
+    so the result does not depend on the order the first fold produced them in.
     """
     provenance = (
         [pl.col("_rates_effective_at").unique().sort().alias("rates_effective_at")]
@@ -288,8 +307,8 @@ def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFr
         classified.filter(pl.col("status") == "projected")
         .group_by("tag", *by)
         .agg(
-            pl.col("cost_usd").sum().alias("eligible_spend_usd"),
-            pl.col("projected_batch_cost_usd").sum(),
+            ordered_sum("cost_usd").alias("eligible_spend_usd"),
+            ordered_sum("projected_batch_cost_usd"),
             # Non-strict: a lazy input's owed checks settle after this, and must be the
             # ones to report a negative count.
             pl.col("request_count").sum().cast(pl.UInt64, strict=False),
@@ -492,10 +511,10 @@ def merge_partials(
     folded = (
         combined.group_by("tag", *keys)
         .agg(
-            pl.col("eligible_spend_usd").sum(),
-            pl.col("projected_batch_cost_usd").sum(),
+            ordered_sum("eligible_spend_usd"),
+            ordered_sum("projected_batch_cost_usd"),
             pl.col("request_count").sum().cast(pl.UInt64),
-            pl.col("total_spend_usd").sum(),
+            ordered_sum("total_spend_usd"),
             pl.col("tier").first(),
             *provenance,
         )

@@ -86,3 +86,26 @@ def test_a_parquet_scan_is_streamed_once_not_cached(tmp_path) -> None:  # type: 
             assert not [line for line in cached if "SCAN" in line], cached
         out = findings.collect()
         assert out["tag"].to_list() == ["nightly"] and out["eligible_spend_usd"].to_list() == [5.0]
+
+
+def test_dollar_sums_do_not_depend_on_row_order_or_engine() -> None:
+    # 0.1 + 0.2 + 0.3 is 0.6000000000000001 in ascending order and 0.6 from the other
+    # end: the segments of a tag are added in sorted order, so every order of the rows,
+    # eager (in-memory engine) or lazy (streaming), gives the same findings, bit for bit.
+    rows = [(pair, "nightly", 10**6, 10**5, cost, 1) for pair, cost in zip(PAIRS[:2] + PAIRS[4:], (0.3, 0.2, 0.1))]
+    want = 0.1 + 0.2 + 0.3
+    seen = set()
+    for order in itertools.permutations(rows):
+        whole = frame(list(order))
+        eager = bf.project_batch_savings(whole)
+        lazy = bf.project_batch_savings(whole.lazy())
+        assert isinstance(eager, pl.DataFrame) and isinstance(lazy, pl.LazyFrame)
+        assert eager.equals(lazy.collect())
+        seen.add((eager["eligible_spend_usd"].item(), eager["projected_batch_cost_usd"].item()))
+        # Partials add the same segment values in the same sorted order. (The total spend
+        # is a plain sum over input rows, so shares may differ by rounding.)
+        merged = bf.merge_partials([bf.partial_projection(whole.slice(i, 1)) for i in range(3)][::-1])
+        assert isinstance(merged, pl.DataFrame)
+        sums = ["eligible_spend_usd", "projected_batch_cost_usd", "request_count"]
+        assert merged.select(sums).equals(eager.select(sums))
+    assert len(seen) == 1 and next(iter(seen))[0] == want
