@@ -15,7 +15,6 @@ import functools
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from typing import Literal, NamedTuple
 
 import polars as pl
 
@@ -415,60 +414,33 @@ def partial_projection(
         >>> bf.merge_partials(parts).equals(bf.project_batch_savings(rows))
         True
     """
-    zipped = _tags_and_total(chunk, catalog, eligible_tags, tier, price_at, by)
-    # Lay the small zipped result out as the partial format: the total row first, then
-    # the tag rows.
-    total_row = zipped.frame.head(1).select(pl.col("_total_spend_usd").alias("total_spend_usd"))
-    tag_rows = zipped.frame.filter(pl.col("_bf_row")).drop("_bf_row", "_total_spend_usd")
-    partial = pl.concat([total_row, tag_rows], how="diagonal").with_columns(
-        pl.lit(zipped.tier).alias("tier")
-    )
-    keys = zipped.keys
-    order = ["tag", *keys, "eligible_spend_usd", "projected_batch_cost_usd", "request_count"]
-    order += ["total_spend_usd", "tier", *(["rates_effective_at"] if "model" in keys else [])]
-    partial = partial.select(order)
-    return partial if zipped.lazy else partial.collect(engine=zipped.engine)
-
-
-class _Zipped(NamedTuple):
-    frame: pl.LazyFrame
-    keys: tuple[str, ...]
-    tier: str
-    lazy: bool
-    engine: Literal["in-memory", "streaming"]
-
-
-def _tags_and_total(
-    aggregates: AggregatesLike,
-    catalog: PricingCatalog | None,
-    eligible_tags: TagsLike,
-    tier: str,
-    price_at: str | None,
-    by: Sequence[str] | str | None,
-) -> _Zipped:
-    """The work on the input rows, shared by the partial and the projection.
-
-    One plan whose rows are the per-tag folds (``_bf_row`` true) zipped with a
-    ``_total_spend_usd`` column that holds the total spend in its first row (a single
-    row with a null ``_bf_row`` when no tag qualifies). The owed input checks are
-    settled when it is collected.
-    """
     keys = _check_by(by)
     tier = _check_tier(tier)
     instants = [price_at] if price_at else []
-    checked = validated(aggregates, keep=(*keys, *instants))
+    checked = validated(chunk, keep=(*keys, *instants))
     tags = eligible_tag_set(eligible_tags)
     cat = _check_catalog(catalog)
     candidates = keep_candidates(not_batched(checked.frame), tags)
     segments = fold_segments(candidates, (*keys, *instants))
     classified = classify(attach_rates(segments, cat, tier, price_at), tags)
     # The total and any owed input checks are reductions over the same single pass.
-    total = total_spend(checked.frame, checked.reductions)
-    # Zip the two branches: they then stream one scan together (a union would run them
-    # one after the other and buffer the scan).
+    total = total_spend(checked.frame, checked.reductions).rename(
+        {"_total_spend_usd": "total_spend_usd"}
+    )
+    # Zip the two branches (they then stream one scan together; a union would run them one
+    # after the other and buffer the scan), check, then lay the small result out as the
+    # partial format: the total row first, then the tag rows.
     folded = fold_findings(classified, keys).with_columns(pl.lit(True).alias("_bf_row"))
     joined = checked.enforce(pl.concat([folded, total], how="horizontal_extend"))
-    return _Zipped(joined, keys, tier, checked.lazy, checked.engine)
+    total_row = joined.head(1).select("total_spend_usd")
+    tag_rows = joined.filter(pl.col("_bf_row")).drop("_bf_row", "total_spend_usd")
+    partial = pl.concat([total_row, tag_rows], how="diagonal").with_columns(
+        pl.lit(tier).alias("tier")
+    )
+    order = ["tag", *keys, "eligible_spend_usd", "projected_batch_cost_usd", "request_count"]
+    order += ["total_spend_usd", "tier", *(["rates_effective_at"] if "model" in keys else [])]
+    partial = partial.select(order)
+    return partial if checked.lazy else partial.collect(engine=checked.engine)
 
 
 def merge_partials(
