@@ -12,7 +12,7 @@ import difflib
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 import polars as pl
 
@@ -22,14 +22,7 @@ if TYPE_CHECKING:
     import pandas
     import pyarrow as pa
 
-__all__ = [
-    "AGGREGATE_COLUMNS",
-    "AggregatesLike",
-    "RequestAggregate",
-    "Validated",
-    "engine_for",
-    "validated",
-]
+__all__ = ["AGGREGATE_COLUMNS", "AggregatesLike", "RequestAggregate", "Validated", "validated"]
 
 #: The columns of a request aggregate, in order (SPEC §1).
 AGGREGATE_COLUMNS = (
@@ -334,20 +327,6 @@ def check_values(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-#: Eager inputs with fewer rows than this are projected with the in-memory engine.
-IN_MEMORY_MAX_ROWS = 300_000
-
-
-def engine_for(height: int | None) -> Literal["in-memory", "streaming"]:
-    """The engine to collect a plan over `height` eager rows with (None: a lazy input).
-
-    Below `IN_MEMORY_MAX_ROWS` the in-memory engine starts faster (on 2 cores: 10.7 vs
-    13.7 ms for the projection of 100k rows); from about 1M rows streaming is faster
-    (27.6 vs 32.8 ms at 1M, 175 vs 226 ms at 10M). Both give the same findings.
-    """
-    small = height is not None and height < IN_MEMORY_MAX_ROWS
-    return "in-memory" if small else "streaming"
-
 #: Column names of the owed checks' results (lazy inputs).
 _BAD_ROWS = "_bf_bad_rows"
 _BAD_COST_SUM = "_bf_bad_cost_sum"
@@ -368,13 +347,6 @@ class Validated:
     lazy: bool
     source: pl.LazyFrame
     checks: tuple[_Check, ...] = ()
-    #: The number of input rows, when known (an eager input).
-    height: int | None = None
-
-    @property
-    def engine(self) -> Literal["in-memory", "streaming"]:
-        """The engine to collect the projection with (see `engine_for`)."""
-        return engine_for(self.height)
 
     @property
     def reductions(self) -> list[pl.Expr]:
@@ -467,9 +439,6 @@ def validated(aggregates: AggregatesLike, keep: Sequence[str] = ()) -> Validated
     selected = data.select(*AGGREGATE_COLUMNS, *carried)
     if isinstance(selected, pl.DataFrame):
         check_values(selected)
-        return Validated(
-            selected.lazy().select(canonical), lazy=False, source=selected.lazy(),
-            height=selected.height,
-        )
+        return Validated(selected.lazy().select(canonical), lazy=False, source=selected.lazy())
     checks = tuple(_value_checks(schema))
     return Validated(selected.select(canonical), lazy=True, source=selected, checks=checks)

@@ -22,7 +22,7 @@ from batchframe._catalog import PricingCatalog
 from batchframe._catalog import catalog as default_catalog
 from batchframe._errors import AggregateError
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
-from batchframe._input import SUMMED_COLUMNS, AggregatesLike, engine_for, validated
+from batchframe._input import SUMMED_COLUMNS, AggregatesLike, validated
 
 __all__ = [
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
@@ -440,7 +440,7 @@ def partial_projection(
     order = ["tag", *keys, "eligible_spend_usd", "projected_batch_cost_usd", "request_count"]
     order += ["total_spend_usd", "tier", *(["rates_effective_at"] if "model" in keys else [])]
     partial = partial.select(order)
-    return partial if checked.lazy else partial.collect(engine=checked.engine)
+    return partial if checked.lazy else partial.collect()
 
 
 def merge_partials(
@@ -497,10 +497,7 @@ def merge_partials(
         .drop("total_spend_usd")
     )
     findings = finalize(folded, keys)
-    if lazy:
-        return findings
-    rows = sum(p.height for p in given if isinstance(p, pl.DataFrame))
-    return findings.collect(engine=engine_for(rows))
+    return findings if lazy else findings.collect()
 
 
 def project_batch_savings(
@@ -620,4 +617,4 @@ def classify_segments(
     keyed = attach_rates(checked.frame, _check_catalog(catalog), tier, price_at)
     classified = classify(keyed, tags).rename({"_rates_effective_at": "rates_effective_at"})
     classified = checked.enforce(classified)
-    return classified if checked.lazy else classified.collect(engine=checked.engine)
+    return classified if checked.lazy else classified.collect()

@@ -88,10 +88,10 @@ def test_a_parquet_scan_is_streamed_once_not_cached(tmp_path) -> None:  # type: 
         assert out["tag"].to_list() == ["nightly"] and out["eligible_spend_usd"].to_list() == [5.0]
 
 
-def test_dollar_sums_do_not_depend_on_row_order_or_engine() -> None:
+def test_dollar_sums_do_not_depend_on_row_order_eager_or_lazy() -> None:
     # 0.1 + 0.2 + 0.3 is 0.6000000000000001 in ascending order and 0.6 from the other
     # end: the segments of a tag are added in sorted order, so every order of the rows,
-    # eager (in-memory engine) or lazy (streaming), gives the same findings, bit for bit.
+    # eager or lazy, gives the same findings, bit for bit.
     rows = [(pair, "nightly", 10**6, 10**5, cost, 1) for pair, cost in zip(PAIRS[:2] + PAIRS[4:], (0.3, 0.2, 0.1))]
     want = 0.1 + 0.2 + 0.3
     seen = set()

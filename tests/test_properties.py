@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-from unittest import mock
 
 import polars as pl
 import pytest
@@ -20,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import batchframe as bf
-import batchframe._input as bf_input
 
 sys.path.insert(0, os.path.dirname(__file__))
 import reference as ref
@@ -171,18 +169,6 @@ def test_matches_reference(rows, eligible):
         assert f["eligible_spend_usd"] > 0
         assert f["projected_savings_usd"] >= 0
         assert 0 <= f["discount_pct"] <= 100 + 1e-9
-
-
-@SETTINGS
-@given(rows=rows_strategy(), eligible=eligible_sets)
-def test_streaming_engine_matches_reference(rows, eligible):
-    # Small eager inputs run on the in-memory engine, large ones on the streaming engine
-    # (batchframe._input.engine_for): the same rows must give the same findings on both.
-    with mock.patch.object(bf_input, "IN_MEMORY_MAX_ROWS", 0):
-        assert bf_input.engine_for(len(rows)) == "streaming"
-        got = project(rows, eligible)
-    assert bf_input.engine_for(len(rows)) == "in-memory"
-    assert_same_findings(got, ref.project(rows, CAT, eligible))
 
 
 @SETTINGS
