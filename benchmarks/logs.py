@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE))
 
 import data
 import peers
-from run import _high_water_rss, check_same, machine
+from run import _high_water_rss, check_same, machine, write_report
 
 import batchframe as bf
 
@@ -138,8 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         report["results"].append({"engine": engine, "seconds": seconds, "peak_rss_bytes": peak})
         print(f"   {engine:<12} best {seconds:7.2f} s  {args.rows / seconds / 1e6:6.1f} M rows/s  peak RSS {peak / 2**30:5.2f} GiB")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        write_report(args.json, report)
     return 0
 
 

@@ -241,12 +241,18 @@ def bench_size(
     }
 
 
-def bench_parquet(rows: int, data_dir: Path) -> dict[str, Any]:
+def aggregates_parquet(rows: int, data_dir: Path) -> Path:
+    """The seeded aggregates (default eligible share) as a Parquet file, written once."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / f"aggregates-{rows}-share{data.ELIGIBLE_SHARE}.parquet"
     if not path.exists():
-        print(f"\n== writing {rows:,} segments to {path} …", flush=True)
+        print(f"\n== writing {rows:,} segments to {path} (seed 42) …", flush=True)
         data.generate(rows).write_parquet(path)
+    return path
+
+
+def bench_parquet(rows: int, data_dir: Path) -> dict[str, Any]:
+    path = aggregates_parquet(rows, data_dir)
     print(f"\n== Parquet, {rows:,} segments ({path.stat().st_size / 2**20:.0f} MiB on disk)", flush=True)
     runs: dict[str, list[dict[str, Any]]] = {"batchframe": [], "duckdb": []}
     for _ in range(3):  # interleaved, each run in a fresh process (cold process, warm page cache)
@@ -274,10 +280,8 @@ def print_table(rows: int, results: list[dict[str, Any]], input_bytes: int) -> N
         )
 
 
-def machine() -> dict[str, Any]:
-    import duckdb
-    import pandas
-
+def base_machine() -> dict[str, Any]:
+    """The date, machine, Python, Polars and batchframe of a benchmark run."""
     meminfo = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -286,10 +290,23 @@ def machine() -> dict[str, Any]:
         "memory_gib": round(int(meminfo) / 2**20, 1),
         "python": platform.python_version(),
         "polars": pl.__version__,
-        "duckdb": duckdb.__version__,
-        "pandas": pandas.__version__,
         "batchframe": bf.__version__,
     }
+
+
+def machine() -> dict[str, Any]:
+    """`base_machine` plus the versions of the DuckDB and pandas peers."""
+    import duckdb
+    import pandas
+
+    return {**base_machine(), "duckdb": duckdb.__version__, "pandas": pandas.__version__}
+
+
+def write_report(path: Path, report: dict[str, Any]) -> None:
+    """Write a benchmark's results as indented JSON, creating the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    print(f"\nresults written to {path}")
 
 
 def sizes(text: str) -> list[int]:
@@ -334,9 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.parquet_rows:
         report["parquet"] = bench_parquet(args.parquet_rows, args.data_dir)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        print(f"\nresults written to {args.json}")
+        write_report(args.json, report)
     return 0
 
 

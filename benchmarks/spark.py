@@ -4,7 +4,7 @@
     python benchmarks/spark.py --rows 1e6 --json benchmarks/results/spark-latest.json
 
 The data are the seeded synthetic aggregates of benchmarks/data.py (`data.generate`),
-written once to ``<data-dir>/aggregates-<rows>.parquet`` (the file benchmarks/run.py
+written once to ``<data-dir>/aggregates-<rows>-share0.25.parquet`` (the file benchmarks/run.py
 writes too) and reused. In one process: time
 ``bf.project_batch_savings(pl.scan_parquet(path)).collect()`` (a first run, then the best
 of `--repeats`) before any JVM exists; then start a local Spark session (timed on its
@@ -17,15 +17,12 @@ code warm-up. Every Spark run reads the file again (a new query plan each time).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
-import platform
 import subprocess
 import sys
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +31,7 @@ import polars as pl
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import data
+from run import aggregates_parquet, base_machine, write_report
 
 import batchframe as bf
 import batchframe.spark as bfs
@@ -68,18 +65,11 @@ def java_version() -> str:
 def machine(cores: int) -> dict[str, Any]:
     import pyspark
 
-    meminfo = Path("/proc/meminfo").read_text().split("\n")[0].split()[1]
     return {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "memory_gib": round(int(meminfo) / 2**20, 1),
-        "python": platform.python_version(),
-        "polars": pl.__version__,
+        **base_machine(),
         "pyspark": pyspark.__version__,
         "java": java_version(),
         "spark_master": f"local[{cores}]",
-        "batchframe": bf.__version__,
     }
 
 
@@ -124,11 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    args.data_dir.mkdir(parents=True, exist_ok=True)
-    path = args.data_dir / f"aggregates-{args.rows}.parquet"
-    if not path.exists():
-        print(f"== writing {args.rows:,} segments to {path} (seed 42) …", flush=True)
-        data.generate(args.rows).write_parquet(path)
+    path = aggregates_parquet(args.rows, args.data_dir)
     size = path.stat().st_size
     print(f"== Parquet: {args.rows:,} segments, {size / 2**20:.0f} MiB on disk", flush=True)
 
@@ -190,9 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "results": results,
     }
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        print(f"results written to {args.json}")
+        write_report(args.json, report)
     return 0
 
 
