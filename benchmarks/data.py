@@ -15,25 +15,53 @@ import polars as pl
 import batchframe as bf
 
 PAIRS = [
-    ("openai", "gpt-5.5"), ("openai", "gpt-5.4"), ("openai", "gpt-5.4-mini"),
-    ("openai", "gpt-5.4-nano"), ("openai", "gpt-4.1"), ("openai", "gpt-4.1-mini"),
-    ("openai", "gpt-4o-mini"), ("openai", "o3"), ("openai", "o4-mini"),
-    ("anthropic", "claude-opus-4-8"), ("anthropic", "claude-sonnet-4-6"),
-    ("anthropic", "claude-haiku-4-5"), ("google", "gemini-2.5-pro"),
-    ("google", "gemini-2.5-flash"), ("google", "gemini-2.5-flash-lite"),
+    ("openai", "gpt-5.5"),
+    ("openai", "gpt-5.4"),
+    ("openai", "gpt-5.4-mini"),
+    ("openai", "gpt-5.4-nano"),
+    ("openai", "gpt-4.1"),
+    ("openai", "gpt-4.1-mini"),
+    ("openai", "gpt-4o-mini"),
+    ("openai", "o3"),
+    ("openai", "o4-mini"),
+    ("anthropic", "claude-opus-4-8"),
+    ("anthropic", "claude-sonnet-4-6"),
+    ("anthropic", "claude-haiku-4-5"),
+    ("google", "gemini-2.5-pro"),
+    ("google", "gemini-2.5-flash"),
+    ("google", "gemini-2.5-flash-lite"),
     # no batch tier in the catalog
-    ("groq", "llama-3.1-8b-instant"), ("mistral", "mistral-large-2512"),
+    ("groq", "llama-3.1-8b-instant"),
+    ("mistral", "mistral-large-2512"),
     ("together", "meta-llama/Llama-3.3-70B-Instruct-Turbo"),
     # unknown to the catalog
-    ("acme", "in-house-70b"), ("openai", "gpt-3.5-turbo-legacy"),
+    ("acme", "in-house-70b"),
+    ("openai", "gpt-3.5-turbo-legacy"),
 ]
 
 ELIGIBLE_SHARE = 0.25
 _ELIGIBLE_WORDS = ["background", "offline", "nightly", "batch", "bulk", "async"]
 _OTHER_WORDS = [
-    "chat", "search", "agent", "support", "summarize", "classify", "extract", "translate",
-    "eval", "ingest", "rerank", "embed-prep", "copilot", "autocomplete", "moderation",
-    "report", "digest", "sql-gen", "triage", "onboarding",
+    "chat",
+    "search",
+    "agent",
+    "support",
+    "summarize",
+    "classify",
+    "extract",
+    "translate",
+    "eval",
+    "ingest",
+    "rerank",
+    "embed-prep",
+    "copilot",
+    "autocomplete",
+    "moderation",
+    "report",
+    "digest",
+    "sql-gen",
+    "triage",
+    "onboarding",
 ]
 
 

@@ -52,7 +52,10 @@ def write_logs(rows: int, files: int, folder: Path, seed: int = 7) -> list[Path]
         segments = data.generate(per_file, seed=seed + i)  # provider/model/tag mix of data.py
         tokens_in = rng.integers(50, 30_000, per_file)
         tokens_out = rng.integers(5, 3_000, per_file)
-        start = (np.datetime64("2026-09-01T00:00:00") + rng.integers(0, 61 * 86_400, per_file).astype("timedelta64[s]")).astype("datetime64[us]")
+        start = (
+            np.datetime64("2026-09-01T00:00:00")
+            + rng.integers(0, 61 * 86_400, per_file).astype("timedelta64[s]")
+        ).astype("datetime64[us]")
         tier = np.where(rng.random(per_file) < 0.03, "batch", "default")
         frame = segments.select(
             "provider",
@@ -93,16 +96,28 @@ def probe(engine: str, pattern: str) -> dict[str, Any]:
         duck = peers.DuckDB(None, peers.batch_rates(bf.catalog()), ELIGIBLE)
         duck.con.execute(duckdb_logs_query(pattern))
         # Already-batched traffic counts in the total but is never projected.
-        duck.sql = duck.sql.replace("FROM agg GROUP BY provider, model, tag", "FROM agg WHERE NOT already_batched GROUP BY provider, model, tag")
-        duck.sql = duck.sql.replace("tot AS (SELECT SUM(c) AS total FROM seg)", "tot AS (SELECT SUM(cost_usd) AS total FROM agg)")
+        duck.sql = duck.sql.replace(
+            "FROM agg GROUP BY provider, model, tag",
+            "FROM agg WHERE NOT already_batched GROUP BY provider, model, tag",
+        )
+        duck.sql = duck.sql.replace(
+            "tot AS (SELECT SUM(c) AS total FROM seg)",
+            "tot AS (SELECT SUM(cost_usd) AS total FROM agg)",
+        )
         result = duck()
     seconds = time.perf_counter() - start
-    return {"engine": engine, "seconds": seconds, "peak_rss_bytes": _high_water_rss(),
-            "result": result.select(peers.NUMERIC).write_json()}
+    return {
+        "engine": engine,
+        "seconds": seconds,
+        "peak_rss_bytes": _high_water_rss(),
+        "result": result.select(peers.NUMERIC).write_json(),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=lambda t: int(float(t)), default=10**8)
     parser.add_argument("--files", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=2)
@@ -123,20 +138,35 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict[str, Any]]] = {"batchframe": [], "duckdb": []}
     for _ in range(args.repeats):
         for engine, probes in runs.items():
-            done = subprocess.run([sys.executable, __file__, "--probe", engine, "--pattern", pattern],
-                                  capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                [sys.executable, __file__, "--probe", engine, "--pattern", pattern],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             if done.returncode:
                 sys.exit(f"{engine} failed:\n{done.stderr}")
             probes.append(json.loads(done.stdout))
-    check_same("batchframe over raw logs", pl.read_json(runs["batchframe"][0]["result"].encode()),
-               pl.read_json(runs["duckdb"][0]["result"].encode()))
+    check_same(
+        "batchframe over raw logs",
+        pl.read_json(runs["batchframe"][0]["result"].encode()),
+        pl.read_json(runs["duckdb"][0]["result"].encode()),
+    )
     print(f"   ok: both find the same findings ({size / 2**30:.2f} GiB on disk)")
-    report: dict[str, Any] = {"machine": machine(), "rows": args.rows, "files": args.files, "bytes": size, "results": []}
+    report: dict[str, Any] = {
+        "machine": machine(),
+        "rows": args.rows,
+        "files": args.files,
+        "bytes": size,
+        "results": [],
+    }
     for engine, probes in runs.items():
         seconds = min(p["seconds"] for p in probes)
         peak = max(p["peak_rss_bytes"] for p in probes)
         report["results"].append({"engine": engine, "seconds": seconds, "peak_rss_bytes": peak})
-        print(f"   {engine:<12} best {seconds:7.2f} s  {args.rows / seconds / 1e6:6.1f} M rows/s  peak RSS {peak / 2**30:5.2f} GiB")
+        print(
+            f"   {engine:<12} best {seconds:7.2f} s  {args.rows / seconds / 1e6:6.1f} M rows/s  peak RSS {peak / 2**30:5.2f} GiB"
+        )
     if args.json:
         write_report(args.json, report)
     return 0

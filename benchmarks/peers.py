@@ -27,14 +27,12 @@ SUMS = ["input_tokens", "output_tokens", "cost_usd", "request_count"]
 
 def batch_rates(catalog: bf.PricingCatalog) -> pl.DataFrame:
     """Pairs whose latest entry has both batch rates (the others are never priced)."""
-    return (
-        catalog.latest_frame.select(
-            "provider", "model",
-            pl.col("batch_input_per_million").alias("rate_in"),
-            pl.col("batch_output_per_million").alias("rate_out"),
-        )
-        .drop_nulls()
-    )
+    return catalog.latest_frame.select(
+        "provider",
+        "model",
+        pl.col("batch_input_per_million").alias("rate_in"),
+        pl.col("batch_output_per_million").alias("rate_out"),
+    ).drop_nulls()
 
 
 def floor(frame: pl.DataFrame) -> pl.DataFrame:
@@ -134,15 +132,22 @@ def pandas_projection(frame: Any, rates: Any, eligible: list[str]) -> pl.DataFra
 # -- a plain Python loop -----------------------------------------------------------------
 
 
-def python_projection(columns: dict[str, list[Any]], rates: pl.DataFrame, eligible: list[str]) -> pl.DataFrame:
+def python_projection(
+    columns: dict[str, list[Any]], rates: pl.DataFrame, eligible: list[str]
+) -> pl.DataFrame:
     """What one writes without a dataframe library: a dict per tag, one row at a time."""
     rate = {(p, m): (ri, ro) for p, m, ri, ro in rates.rows()}
     wanted = set(eligible)
     total = 0.0
     acc: dict[str, list[float]] = {}
     for provider, model, tag, i, o, c, n in zip(
-        columns["provider"], columns["model"], columns["tag"], columns["input_tokens"],
-        columns["output_tokens"], columns["cost_usd"], columns["request_count"],
+        columns["provider"],
+        columns["model"],
+        columns["tag"],
+        columns["input_tokens"],
+        columns["output_tokens"],
+        columns["cost_usd"],
+        columns["request_count"],
     ):
         total += c
         if tag is None or tag.lower() not in wanted:

@@ -58,7 +58,9 @@ def check_same(name: str, got: pl.DataFrame, expected: pl.DataFrame) -> None:
         # Engines may order exact savings ties differently only if savings differ in the
         # last bits; compare as sets keyed by tag then.
         if sorted(got["tag"].to_list()) != sorted(expected["tag"].to_list()):
-            sys.exit(f"CHECK FAILED: {name} finds tags {sorted(got['tag'])[:8]}… vs {sorted(expected['tag'])[:8]}…")
+            sys.exit(
+                f"CHECK FAILED: {name} finds tags {sorted(got['tag'])[:8]}… vs {sorted(expected['tag'])[:8]}…"
+            )
         got = got.sort("tag")
         expected = expected.sort("tag")
     for column in peers.NUMERIC[1:]:
@@ -70,7 +72,9 @@ def check_same(name: str, got: pl.DataFrame, expected: pl.DataFrame) -> None:
 # -- timing ------------------------------------------------------------------------------
 
 
-def interleaved(engines: dict[str, Callable[[], Any]], repeats: int, once: set[str]) -> dict[str, float]:
+def interleaved(
+    engines: dict[str, Callable[[], Any]], repeats: int, once: set[str]
+) -> dict[str, float]:
     """Best wall time of each engine over `repeats` rounds that take turns."""
     best = {name: math.inf for name in engines}
     for round_ in range(repeats):
@@ -139,7 +143,11 @@ def memory_probe(engine: str, path: str) -> dict[str, Any]:
         run = lambda: peers.pandas_projection(pdf, prates, ELIGIBLE)
     else:
         raise SystemExit(f"unknown engine {engine!r}")
-    return {"engine": engine, "extra_bytes": _peak_during(run), "input_bytes": frame.estimated_size()}
+    return {
+        "engine": engine,
+        "extra_bytes": _peak_during(run),
+        "input_bytes": frame.estimated_size(),
+    }
 
 
 def _high_water_rss() -> int:
@@ -154,6 +162,7 @@ def parquet_probe(engine: str, path: str) -> dict[str, Any]:
     """One run over the Parquet file; reports wall time and this process's peak RSS."""
     rates = peers.batch_rates(bf.catalog())
     if engine == "batchframe":
+
         def run() -> pl.DataFrame:
             out = bf.project_batch_savings(pl.scan_parquet(path))
             assert isinstance(out, pl.LazyFrame)
@@ -164,13 +173,20 @@ def parquet_probe(engine: str, path: str) -> dict[str, Any]:
     result = run()
     elapsed = time.perf_counter() - start
     peak = _high_water_rss()
-    return {"engine": engine, "seconds": elapsed, "peak_rss_bytes": peak, "result": result.select(peers.NUMERIC).write_json()}
+    return {
+        "engine": engine,
+        "seconds": elapsed,
+        "peak_rss_bytes": peak,
+        "result": result.select(peers.NUMERIC).write_json(),
+    }
 
 
 def child(kind: str, engine: str, source: str) -> dict[str, Any]:
     done = subprocess.run(
         [sys.executable, __file__, f"--{kind}-probe", engine, "--input", source],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         sys.exit(f"{kind} probe for {engine} failed:\n{done.stderr}")
@@ -186,7 +202,9 @@ def bench_size(
     print(f"\n== {rows:,} segments, eligible share {share:.0%}: generating (seed 42) …", flush=True)
     frame = data.generate(rows, eligible_share=share)
     categorical = frame.with_columns(pl.col("tag").cast(pl.Categorical))
-    enum = frame.with_columns(pl.col("tag").cast(pl.Enum(frame["tag"].drop_nulls().unique().sort())))
+    enum = frame.with_columns(
+        pl.col("tag").cast(pl.Enum(frame["tag"].drop_nulls().unique().sort()))
+    )
     rates = peers.batch_rates(bf.catalog())
     duck = peers.DuckDB(frame.to_arrow(), rates, ELIGIBLE)
     pdf, prates = frame.to_pandas(), rates.to_pandas()
@@ -223,21 +241,36 @@ def bench_size(
         path = data_dir / f"aggregates-{rows}-share{share}.arrow"
         data_dir.mkdir(parents=True, exist_ok=True)
         frame.write_ipc(path)
-        for engine in ("batchframe", "batchframe (Categorical tag)", "polars floor", "duckdb", "pandas"):
+        for engine in (
+            "batchframe",
+            "batchframe (Categorical tag)",
+            "polars floor",
+            "duckdb",
+            "pandas",
+        ):
             extra[engine] = child("memory", engine, str(path))["extra_bytes"]
         path.unlink()
 
     base = best["batchframe"]
     results = []
     for name, seconds in best.items():
-        results.append({
-            "engine": name, "rows": rows, "seconds": seconds, "rows_per_second": rows / seconds,
-            "ratio_to_batchframe": seconds / base, "peak_extra_bytes": extra.get(name),
-        })
+        results.append(
+            {
+                "engine": name,
+                "rows": rows,
+                "seconds": seconds,
+                "rows_per_second": rows / seconds,
+                "ratio_to_batchframe": seconds / base,
+                "peak_extra_bytes": extra.get(name),
+            }
+        )
     print_table(rows, results, input_bytes)
     return {
-        "rows": rows, "eligible_share": share, "input_bytes": input_bytes,
-        "findings": expected.height, "results": results,
+        "rows": rows,
+        "eligible_share": share,
+        "input_bytes": input_bytes,
+        "findings": expected.height,
+        "results": results,
     }
 
 
@@ -253,13 +286,20 @@ def aggregates_parquet(rows: int, data_dir: Path) -> Path:
 
 def bench_parquet(rows: int, data_dir: Path) -> dict[str, Any]:
     path = aggregates_parquet(rows, data_dir)
-    print(f"\n== Parquet, {rows:,} segments ({path.stat().st_size / 2**20:.0f} MiB on disk)", flush=True)
+    print(
+        f"\n== Parquet, {rows:,} segments ({path.stat().st_size / 2**20:.0f} MiB on disk)",
+        flush=True,
+    )
     runs: dict[str, list[dict[str, Any]]] = {"batchframe": [], "duckdb": []}
     for _ in range(3):  # interleaved, each run in a fresh process (cold process, warm page cache)
         for engine, probes in runs.items():
             probes.append(child("parquet", engine, str(path)))
     expected = pl.read_json(runs["duckdb"][0]["result"].encode())
-    check_same("batchframe over scan_parquet", pl.read_json(runs["batchframe"][0]["result"].encode()), expected)
+    check_same(
+        "batchframe over scan_parquet",
+        pl.read_json(runs["batchframe"][0]["result"].encode()),
+        expected,
+    )
     out = []
     for engine, probes in runs.items():
         seconds = min(p["seconds"] for p in probes)
@@ -314,19 +354,47 @@ def sizes(text: str) -> list[int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=sizes, default=sizes("1e5,1e6,1e7"), help="comma-separated sizes, e.g. 1e5,1e6,1e7")
-    parser.add_argument("--eligible-shares", type=lambda t: [float(p) for p in t.split(",") if p.strip()],
-                        default=[data.ELIGIBLE_SHARE],
-                        help="comma-separated shares of tagged rows with an eligible tag (default 0.25); "
-                             "each size is run at each share")
-    parser.add_argument("--repeats", type=int, default=5, help="interleaved rounds; the best is reported")
-    parser.add_argument("--python-max-rows", type=lambda t: int(float(t)), default=10**8,
-                        help="skip the plain Python loop (check and its one timed run) above this size")
-    parser.add_argument("--parquet-rows", type=lambda t: int(float(t)), default=0, help="also run the Parquet comparison at this size")
-    parser.add_argument("--no-memory", action="store_true", help="skip the per-engine memory probes")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rows",
+        type=sizes,
+        default=sizes("1e5,1e6,1e7"),
+        help="comma-separated sizes, e.g. 1e5,1e6,1e7",
+    )
+    parser.add_argument(
+        "--eligible-shares",
+        type=lambda t: [float(p) for p in t.split(",") if p.strip()],
+        default=[data.ELIGIBLE_SHARE],
+        help="comma-separated shares of tagged rows with an eligible tag (default 0.25); "
+        "each size is run at each share",
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="interleaved rounds; the best is reported"
+    )
+    parser.add_argument(
+        "--python-max-rows",
+        type=lambda t: int(float(t)),
+        default=10**8,
+        help="skip the plain Python loop (check and its one timed run) above this size",
+    )
+    parser.add_argument(
+        "--parquet-rows",
+        type=lambda t: int(float(t)),
+        default=0,
+        help="also run the Parquet comparison at this size",
+    )
+    parser.add_argument(
+        "--no-memory", action="store_true", help="skip the per-engine memory probes"
+    )
     parser.add_argument("--json", type=Path, help="write the results here as JSON")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="where generated files go (default: benchmarks/data)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DATA_DIR,
+        help="where generated files go (default: benchmarks/data)",
+    )
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     parser.add_argument("--parquet-probe", help=argparse.SUPPRESS)
     parser.add_argument("--input", help=argparse.SUPPRESS)
@@ -340,14 +408,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     info = machine()
-    print(f"batchframe benchmark — {info['platform']}, {info['cpu_count']} cores, {info['memory_gib']} GiB, "
-          f"Python {info['python']}, polars {info['polars']}, duckdb {info['duckdb']}, pandas {info['pandas']}")
+    print(
+        f"batchframe benchmark — {info['platform']}, {info['cpu_count']} cores, {info['memory_gib']} GiB, "
+        f"Python {info['python']}, polars {info['polars']}, duckdb {info['duckdb']}, pandas {info['pandas']}"
+    )
     report: dict[str, Any] = {"machine": info, "sizes": [], "parquet": None}
     for share in args.eligible_shares:
         for rows in args.rows:
-            report["sizes"].append(bench_size(
-                rows, share, args.repeats, args.python_max_rows, not args.no_memory, args.data_dir
-            ))
+            report["sizes"].append(
+                bench_size(
+                    rows,
+                    share,
+                    args.repeats,
+                    args.python_max_rows,
+                    not args.no_memory,
+                    args.data_dir,
+                )
+            )
     if args.parquet_rows:
         report["parquet"] = bench_parquet(args.parquet_rows, args.data_dir)
     if args.json:

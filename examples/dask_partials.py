@@ -33,7 +33,8 @@ def project_with_dask(aggregates: dd.DataFrame) -> pl.DataFrame:
 
 if __name__ == "__main__":
     sample = pl.read_csv(
-        bf.__file__.replace("__init__.py", "data/sample_aggregates.csv"), schema_overrides={"tag": pl.String}
+        bf.__file__.replace("__init__.py", "data/sample_aggregates.csv"),
+        schema_overrides={"tag": pl.String},
     )
     ddf = dd.from_pandas(sample.to_pandas(), npartitions=4)
     findings = project_with_dask(ddf)

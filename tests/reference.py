@@ -29,6 +29,7 @@ FINDING_COLUMNS = (
     "summary",
 )
 
+
 # SPEC §3's findings columns and SPEC §1's canonical input dtypes, written out here
 # (not imported from batchframe) so the tests check the contract, not the code.
 def spec_findings_dtypes():

@@ -10,9 +10,19 @@ import polars as pl
 import batchframe as bf
 
 PUBLIC = {
-    "DEFAULT_BATCH_ELIGIBLE_TAGS", "AggregateError", "BatchFinding", "BatchframeError",
-    "CatalogError", "ModelPricing", "PricingCatalog", "RequestAggregate", "__version__",
-    "as_findings", "catalog", "project_batch_savings", "project_batch_savings_with_tags",
+    "DEFAULT_BATCH_ELIGIBLE_TAGS",
+    "AggregateError",
+    "BatchFinding",
+    "BatchframeError",
+    "CatalogError",
+    "ModelPricing",
+    "PricingCatalog",
+    "RequestAggregate",
+    "__version__",
+    "as_findings",
+    "catalog",
+    "project_batch_savings",
+    "project_batch_savings_with_tags",
 }
 
 
@@ -20,7 +30,14 @@ def test_all_is_the_whole_public_api() -> None:
     assert set(bf.__all__) >= PUBLIC
     for name in bf.__all__:
         assert hasattr(bf, name), name
-    assert bf.DEFAULT_BATCH_ELIGIBLE_TAGS == ("background", "offline", "nightly", "batch", "bulk", "async")
+    assert bf.DEFAULT_BATCH_ELIGIBLE_TAGS == (
+        "background",
+        "offline",
+        "nightly",
+        "batch",
+        "bulk",
+        "async",
+    )
 
 
 def test_import_pulls_in_no_optional_engine() -> None:

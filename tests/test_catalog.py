@@ -103,7 +103,11 @@ def test_frame_is_one_row_per_entry_in_utc() -> None:
     frame = bf.PricingCatalog.parse(HISTORY).frame
     assert frame.height == 3
     assert frame.schema["effective_at"] == pl.Datetime("us", "UTC")
-    assert frame.select("provider", "model").rows() == [("acme", "m0"), ("acme", "m1"), ("acme", "m1")]
+    assert frame.select("provider", "model").rows() == [
+        ("acme", "m0"),
+        ("acme", "m1"),
+        ("acme", "m1"),
+    ]
     assert frame["batch_input_per_million"].to_list() == [None, 2.0, None]
     assert frame["effective_at"].dt.hour().to_list() == [4, 0, 0]
 
@@ -130,7 +134,10 @@ def test_empty_catalog_prices_nothing() -> None:
     ],
 )
 def test_embedded_catalog_contract_facts(
-    provider: str, model: str, standard: tuple[float, float], batch: tuple[float | None, float | None]
+    provider: str,
+    model: str,
+    standard: tuple[float, float],
+    batch: tuple[float | None, float | None],
 ) -> None:
     entry = bf.catalog().latest(provider, model)
     assert entry is not None
@@ -142,7 +149,15 @@ def test_embedded_catalog_is_parsed_once_and_rich() -> None:
     cat = bf.catalog()
     assert bf.catalog() is cat
     providers = {p for p, _ in cat.pairs()}
-    assert {"openai", "anthropic", "google", "groq", "mistral", "together", "openrouter"} <= providers
+    assert {
+        "openai",
+        "anthropic",
+        "google",
+        "groq",
+        "mistral",
+        "together",
+        "openrouter",
+    } <= providers
     assert any(len(cat.history(p, m)) >= 2 for p, m in cat.pairs()), "no price-history example"
 
 

@@ -33,9 +33,14 @@ def test_sample_is_a_realistic_mix() -> None:
     assert frame["provider"].n_unique() >= 5
     assert frame["tag"].null_count() >= 1
     tags = set(frame["tag"].drop_nulls())
-    assert {"nightly", "Nightly"} <= tags and "chat" in tags  # case variants and interactive traffic
+    assert {
+        "nightly",
+        "Nightly",
+    } <= tags and "chat" in tags  # case variants and interactive traffic
     assert ("groq", "llama-3.1-8b-instant") in set(frame.select("provider", "model").rows())
-    assert any(bf.catalog().latest(p, m) is None for p, m in frame.select("provider", "model").rows())
+    assert any(
+        bf.catalog().latest(p, m) is None for p, m in frame.select("provider", "model").rows()
+    )
 
 
 def test_demo_table_prints_findings_and_total(capsys: pytest.CaptureFixture[str]) -> None:
@@ -56,7 +61,9 @@ def test_demo_json_matches_the_api(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert set(payload) == {"findings", "total_projected_savings_usd", "note"}
     assert payload["findings"] == expected.rows(named=True)
-    assert payload["total_projected_savings_usd"] == pytest.approx(expected["projected_savings_usd"].sum(), rel=1e-12)
+    assert payload["total_projected_savings_usd"] == pytest.approx(
+        expected["projected_savings_usd"].sum(), rel=1e-12
+    )
     assert "advisory" in payload["note"].lower() and "nothing was submitted" in payload["note"]
 
 
@@ -66,25 +73,43 @@ def test_project_reads_every_format(
 ) -> None:
     frame = sample()
     path = tmp_path / f"aggregates{suffix}"
-    {".parquet": frame.write_parquet, ".csv": frame.write_csv, ".ndjson": frame.write_ndjson, ".arrow": frame.write_ipc}[suffix](path)
+    {
+        ".parquet": frame.write_parquet,
+        ".csv": frame.write_csv,
+        ".ndjson": frame.write_ndjson,
+        ".arrow": frame.write_ipc,
+    }[suffix](path)
     status, out, _ = run(capsys, "project", str(path), "--format", "csv")
     assert status == 0
     got = pl.read_csv(out.encode(), schema_overrides={"request_count": pl.UInt64})
     assert got.equals(bf.project_batch_savings(frame))
 
 
-def test_project_options_tags_catalog_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_project_options_tags_catalog_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     catalog = tmp_path / "cat.toml"
     catalog.write_text(
         '[[entry]]\nprovider = "openai"\nmodel = "gpt-5.5"\ninput_per_million = 5.0\n'
-        'output_per_million = 30.0\nbatch_input_per_million = 1.0\nbatch_output_per_million = 1.0\n'
+        "output_per_million = 30.0\nbatch_input_per_million = 1.0\nbatch_output_per_million = 1.0\n"
         'effective_at = "2026-01-01T00:00:00Z"\n',
         encoding="utf-8",
     )
     out_path = tmp_path / "findings.parquet"
     status, out, _ = run(
-        capsys, "project", str(SAMPLE), "--catalog", str(catalog), "--tags", "NIGHTLY",
-        "--tags", "chat", "--format", "parquet", "--output", str(out_path),
+        capsys,
+        "project",
+        str(SAMPLE),
+        "--catalog",
+        str(catalog),
+        "--tags",
+        "NIGHTLY",
+        "--tags",
+        "chat",
+        "--format",
+        "parquet",
+        "--output",
+        str(out_path),
     )
     assert status == 0 and out == ""
     got = pl.read_parquet(out_path)
@@ -108,7 +133,9 @@ def one_line_error(status: int, out: str, err: str) -> str:
     return err
 
 
-def test_errors_are_one_line_with_status_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_errors_are_one_line_with_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert "no such file" in one_line_error(*run(capsys, "project", str(tmp_path / "none.parquet")))
     odd = tmp_path / "data.xlsx"
     odd.write_text("x", encoding="utf-8")
@@ -123,7 +150,10 @@ def test_errors_are_one_line_with_status_2(tmp_path: Path, capsys: pytest.Captur
     negative = tmp_path / "negative.csv"
     sample().with_columns(pl.col("input_tokens") * -1).write_csv(negative)
     err = one_line_error(*run(capsys, "project", str(negative)))
-    assert f"{negative}: column 'input_tokens': expected an integer >= 0, got -" in err and "at row 0" in err
+    assert (
+        f"{negative}: column 'input_tokens': expected an integer >= 0, got -" in err
+        and "at row 0" in err
+    )
     bad_catalog = tmp_path / "bad.toml"
     bad_catalog.write_text("[[entry]]\nprovider = 1\n", encoding="utf-8")
     err = one_line_error(*run(capsys, "demo", "--catalog", str(bad_catalog)))
@@ -134,10 +164,16 @@ def test_errors_are_one_line_with_status_2(tmp_path: Path, capsys: pytest.Captur
 def test_console_script_and_module_entry_point(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "batchframe", "demo", "--format", "csv"],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert pl.read_csv(done.stdout.encode())["tag"].to_list() == bf.project_batch_savings(sample())["tag"].to_list()
+    assert (
+        pl.read_csv(done.stdout.encode())["tag"].to_list()
+        == bf.project_batch_savings(sample())["tag"].to_list()
+    )
 
 
 LOGS = Path(__file__).parent / "data" / "logs"
@@ -145,27 +181,52 @@ LOGS = Path(__file__).parent / "data" / "logs"
 
 def test_project_logs_with_a_preset_matches_the_api(capsys: pytest.CaptureFixture[str]) -> None:
     path = LOGS / "litellm_spendlogs.csv"
-    status, out, err = run(capsys, "project", "--logs", str(path), "--preset", "litellm-spendlogs", "--format", "json")
+    status, out, err = run(
+        capsys, "project", "--logs", str(path), "--preset", "litellm-spendlogs", "--format", "json"
+    )
     assert status == 0
     aggregates = bf.aggregate_request_logs(bf.scan_request_logs(path, preset="litellm-spendlogs"))
     expected = bf.project_batch_savings(aggregates.collect())  # type: ignore[union-attr]
     assert json.loads(out)["findings"] == expected.rows(named=True)
     # Progress goes to stderr, never into the machine-readable output.
     assert err.startswith("read 1 log source(s): 12 request(s) in ")
-    status, out, err = run(capsys, "project", "--logs", str(path), "--preset", "litellm-spendlogs", "--quiet", "--format", "csv")
+    status, out, err = run(
+        capsys,
+        "project",
+        "--logs",
+        str(path),
+        "--preset",
+        "litellm-spendlogs",
+        "--quiet",
+        "--format",
+        "csv",
+    )
     assert status == 0 and err == "" and out.startswith("tag,eligible_spend_usd")
 
 
-def test_explain_reports_spend_by_status_and_unpriced_models(capsys: pytest.CaptureFixture[str]) -> None:
+def test_explain_reports_spend_by_status_and_unpriced_models(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     status, out, _ = run(capsys, "explain", str(SAMPLE), "--format", "json")
     assert status == 0
     payload = json.loads(out)
     by_status = {row["status"]: row for row in payload["spend_by_status"]}
-    assert list(by_status) == ["projected", "untagged", "not_eligible", "unknown_model", "no_batch_tier", "already_batched"]
+    assert list(by_status) == [
+        "projected",
+        "untagged",
+        "not_eligible",
+        "unknown_model",
+        "no_batch_tier",
+        "already_batched",
+    ]
     frame = sample()
     assert payload["total_spend_usd"] == pytest.approx(frame["cost_usd"].sum())
-    assert by_status["untagged"]["spend_usd"] == pytest.approx(frame.filter(pl.col("tag").is_null())["cost_usd"].sum())
-    assert by_status["projected"]["spend_usd"] == pytest.approx(bf.project_batch_savings(frame)["eligible_spend_usd"].sum())
+    assert by_status["untagged"]["spend_usd"] == pytest.approx(
+        frame.filter(pl.col("tag").is_null())["cost_usd"].sum()
+    )
+    assert by_status["projected"]["spend_usd"] == pytest.approx(
+        bf.project_batch_savings(frame)["eligible_spend_usd"].sum()
+    )
     unpriced = {(r["provider"], r["model"]): r["status"] for r in payload["top_unpriced_models"]}
     assert unpriced[("groq", "llama-3.1-8b-instant")] == "no_batch_tier"
     assert unpriced[("acme", "in-house-7b")] == "unknown_model"
@@ -174,47 +235,100 @@ def test_explain_reports_spend_by_status_and_unpriced_models(capsys: pytest.Capt
 
 
 def test_log_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert "no file matches this pattern" in one_line_error(*run(capsys, "project", "--logs", str(tmp_path / "*.csv")))
+    assert "no file matches this pattern" in one_line_error(
+        *run(capsys, "project", "--logs", str(tmp_path / "*.csv"))
+    )
     assert "not both" in one_line_error(*run(capsys, "project", str(SAMPLE), "--logs", str(SAMPLE)))
     assert "nothing to read" in one_line_error(*run(capsys, "explain"))
     bad = tmp_path / "bad.csv"
     bad.write_text("model,prompt_tokens\ngpt-5.5,1\n", encoding="utf-8")
-    err = one_line_error(*run(capsys, "project", "--logs", str(bad), "--preset", "litellm-spendlogs"))
+    err = one_line_error(
+        *run(capsys, "project", "--logs", str(bad), "--preset", "litellm-spendlogs")
+    )
     assert f"{bad}: preset 'litellm-spendlogs': missing column" in err
 
 
-def test_custom_columns_and_malformed_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_custom_columns_and_malformed_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     good = tmp_path / "good.csv"
-    good.write_text('model,prompt,completion,usd,tags\ngpt-5.5,1000000,0,5.0,"[""Nightly""]"\n', encoding="utf-8")
-    maps = ["--map", "prompt=input_tokens", "--map", "completion=output_tokens", "--map", "usd=cost_usd"]
-    status, out, _ = run(capsys, "project", "--logs", str(good), *maps, "--quiet", "--format", "json")
+    good.write_text(
+        'model,prompt,completion,usd,tags\ngpt-5.5,1000000,0,5.0,"[""Nightly""]"\n',
+        encoding="utf-8",
+    )
+    maps = [
+        "--map",
+        "prompt=input_tokens",
+        "--map",
+        "completion=output_tokens",
+        "--map",
+        "usd=cost_usd",
+    ]
+    status, out, _ = run(
+        capsys, "project", "--logs", str(good), *maps, "--quiet", "--format", "json"
+    )
     assert status == 0
     (finding,) = json.loads(out)["findings"]
-    assert (finding["tag"], finding["eligible_spend_usd"], finding["projected_batch_cost_usd"]) == ("Nightly", 5.0, 2.5)
+    assert (finding["tag"], finding["eligible_spend_usd"], finding["projected_batch_cost_usd"]) == (
+        "Nightly",
+        5.0,
+        2.5,
+    )
     bad = tmp_path / "bad.csv"
-    bad.write_text('model,prompt,completion,usd,tags\ngpt-5.5,1,1,1.0,"[""ok"", oops]"\n', encoding="utf-8")
+    bad.write_text(
+        'model,prompt,completion,usd,tags\ngpt-5.5,1,1,1.0,"[""ok"", oops]"\n', encoding="utf-8"
+    )
     err = one_line_error(*run(capsys, "project", "--logs", str(bad), *maps, "--quiet"))
     assert f"{bad}: cannot read: a tag column holds malformed JSON" in err
-    assert "THEIRS=OURS" in one_line_error(*run(capsys, "project", "--logs", str(good), "--map", "prompt"))
+    assert "THEIRS=OURS" in one_line_error(
+        *run(capsys, "project", "--logs", str(good), "--map", "prompt")
+    )
 
 
 def test_pricing_options_reach_the_api(capsys: pytest.CaptureFixture[str]) -> None:
     path = LOGS / "litellm_spendlogs.csv"
-    args = ["project", "--logs", str(path), "--preset", "litellm-spendlogs", "--quiet", "--format", "json"]
-    status, out, _ = run(capsys, *args, "--every", "1mo", "--price-at", "period_start", "--by", "period_start,model", "--tier", "flex")
+    args = [
+        "project",
+        "--logs",
+        str(path),
+        "--preset",
+        "litellm-spendlogs",
+        "--quiet",
+        "--format",
+        "json",
+    ]
+    status, out, _ = run(
+        capsys,
+        *args,
+        "--every",
+        "1mo",
+        "--price-at",
+        "period_start",
+        "--by",
+        "period_start,model",
+        "--tier",
+        "flex",
+    )
     assert status == 0
     logs = bf.scan_request_logs(path, preset="litellm-spendlogs")
     monthly = bf.aggregate_request_logs(logs, every="1mo").collect()  # type: ignore[union-attr]
-    expected = bf.project_batch_savings(monthly, tier="flex", price_at="period_start", by=["period_start", "model"])
+    expected = bf.project_batch_savings(
+        monthly, tier="flex", price_at="period_start", by=["period_start", "model"]
+    )
     assert isinstance(expected, pl.DataFrame)
     findings = json.loads(out)["findings"]
     assert [(f["tag"], f["model"], f["eligible_spend_usd"]) for f in findings] == expected.select(
-        "tag", "model", "eligible_spend_usd").rows()
+        "tag", "model", "eligible_spend_usd"
+    ).rows()
     assert all("at the Flex rate" in f["summary"] for f in findings)
-    assert findings[0]["period_start"].startswith("2026-") and findings[0]["rates_effective_at"][0].startswith("2026-")
+    assert findings[0]["period_start"].startswith("2026-") and findings[0]["rates_effective_at"][
+        0
+    ].startswith("2026-")
 
 
-def test_catalog_overlays_and_staleness_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_catalog_overlays_and_staleness_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = tmp_path / "old.toml"
     old.write_text(
         '[[entry]]\nprovider = "openai"\nmodel = "gpt-5.5"\ninput_per_million = 5.0\noutput_per_million = 30.0\n'
@@ -223,12 +337,18 @@ def test_catalog_overlays_and_staleness_warning(tmp_path: Path, capsys: pytest.C
     )
     overlay = tmp_path / "overlay.toml"
     overlay.write_text(old.read_text(encoding="utf-8").replace("2.5", "1.0"), encoding="utf-8")
-    status, out, err = run(capsys, "demo", "--catalog", str(old), "--catalog", str(overlay), "--format", "json")
+    status, out, err = run(
+        capsys, "demo", "--catalog", str(old), "--catalog", str(overlay), "--format", "json"
+    )
     assert status == 0
     # The overlay's batch input rate (1.0) wins for the same instant; only gpt-5.5 is priced.
     findings = json.loads(out)["findings"]
-    expected = bf.project_batch_savings(sample(), bf.PricingCatalog.load(old).merge(bf.PricingCatalog.load(overlay)))
-    assert [f["projected_batch_cost_usd"] for f in findings] == expected["projected_batch_cost_usd"].to_list()
+    expected = bf.project_batch_savings(
+        sample(), bf.PricingCatalog.load(old).merge(bf.PricingCatalog.load(overlay))
+    )
+    assert [f["projected_batch_cost_usd"] for f in findings] == expected[
+        "projected_batch_cost_usd"
+    ].to_list()
     assert "warning: the pricing catalog's newest price is from 2020-01-01" in err
     status, _, err = run(capsys, "demo", "--format", "csv")
     assert status == 0 and err == ""  # the embedded catalog is fresh
@@ -242,7 +362,9 @@ def test_catalog_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert rows[("groq", "llama-3.1-8b-instant")]["batch_input_per_million"] is None
     bad = tmp_path / "bad.toml"
     bad.write_text("[[entry]]\nprovider = 'x'\n", encoding="utf-8")
-    assert "bad.toml: entry 0 (x/?): missing required key 'model'" in one_line_error(*run(capsys, "catalog", "check", str(bad)))
+    assert "bad.toml: entry 0 (x/?): missing required key 'model'" in one_line_error(
+        *run(capsys, "catalog", "check", str(bad))
+    )
 
 
 def test_chart_option_draws_real_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -253,5 +375,9 @@ def test_chart_option_draws_real_files(tmp_path: Path, capsys: pytest.CaptureFix
     svg = tmp_path / "status.svg"
     status, _, _ = run(capsys, "explain", str(SAMPLE), "--chart", str(svg), "--format", "json")
     total = sample()["cost_usd"].sum()
-    assert status == 0 and f"Where ${total:,.2f} of LLM spend went" in svg.read_text(encoding="utf-8")
-    assert "cannot write chart" in one_line_error(*run(capsys, "demo", "--chart", str(tmp_path / "x.pdf")))
+    assert status == 0 and f"Where ${total:,.2f} of LLM spend went" in svg.read_text(
+        encoding="utf-8"
+    )
+    assert "cannot write chart" in one_line_error(
+        *run(capsys, "demo", "--chart", str(tmp_path / "x.pdf"))
+    )

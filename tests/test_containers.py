@@ -40,6 +40,7 @@ PA_SCHEMA = pa.schema(
     ]
 )
 
+
 def r(provider, model, tag, inp, out, cost, n) -> dict:
     return dict(zip(AGG, (provider, model, tag, inp, out, float(cost), n)))
 
@@ -136,9 +137,11 @@ BUILDERS = {
     "polars": _polars,
     "lazy": lambda rows, extra=False: _polars(rows, extra).lazy(),
     "arrow_table": _arrow_table,
-    "arrow_batch": lambda rows, extra=False: _arrow_table(rows, extra).to_batches()[0]
-    if rows
-    else pa.RecordBatch.from_pylist([], schema=_arrow_table(rows, extra).schema),
+    "arrow_batch": lambda rows, extra=False: (
+        _arrow_table(rows, extra).to_batches()[0]
+        if rows
+        else pa.RecordBatch.from_pylist([], schema=_arrow_table(rows, extra).schema)
+    ),
     "pandas": _pandas,
     "dataclasses": _dataclasses,
     "dicts": _dicts,

@@ -28,13 +28,20 @@ def load_example():  # type: ignore[no-untyped-def]
 def test_dask_map_partitions_matches_project_batch_savings() -> None:
     rng = np.random.default_rng(3)
     n = 2_000
-    pairs = [("openai", "gpt-5.5"), ("anthropic", "claude-opus-4-8"), ("groq", "llama-3.1-8b-instant"), ("acme", "x")]
+    pairs = [
+        ("openai", "gpt-5.5"),
+        ("anthropic", "claude-opus-4-8"),
+        ("groq", "llama-3.1-8b-instant"),
+        ("acme", "x"),
+    ]
     pick = rng.integers(0, len(pairs), n)
     aggregates = pl.DataFrame(
         {
             "provider": [pairs[i][0] for i in pick],
             "model": [pairs[i][1] for i in pick],
-            "tag": rng.choice(np.array(["nightly", "Nightly", "bulk", "chat", None], dtype=object), n),
+            "tag": rng.choice(
+                np.array(["nightly", "Nightly", "bulk", "chat", None], dtype=object), n
+            ),
             "input_tokens": rng.integers(0, 10**6, n),
             "output_tokens": rng.integers(0, 10**5, n),
             "cost_usd": rng.integers(0, 10**5, n) / 64,
@@ -46,4 +53,6 @@ def test_dask_map_partitions_matches_project_batch_savings() -> None:
     findings = load_example().project_with_dask(ddf)
     expected = bf.project_batch_savings(aggregates)
     assert isinstance(expected, pl.DataFrame) and findings.height == expected.height > 0
-    assert_frame_equal(findings.drop("summary"), expected.drop("summary"), check_exact=False, rel_tol=1e-9)
+    assert_frame_equal(
+        findings.drop("summary"), expected.drop("summary"), check_exact=False, rel_tol=1e-9
+    )

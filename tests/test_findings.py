@@ -14,8 +14,28 @@ import batchframe as bf
 from batchframe._findings import FINDINGS_SCHEMA, with_fixed_text
 
 # Values that sit on or next to a rounding boundary, where naive scaling goes wrong.
-TRICKY = [0.125, 0.375, 2.675, 1.005, 0.285, 12.25, 12.35, 2.5, 3.5, 0.05, 0.15, 0.25,
-          1e-9, 99.95, 49.999999999999993, 0.0, -0.0, -0.005, -2.5, 1234567.125]
+TRICKY = [
+    0.125,
+    0.375,
+    2.675,
+    1.005,
+    0.285,
+    12.25,
+    12.35,
+    2.5,
+    3.5,
+    0.05,
+    0.15,
+    0.25,
+    1e-9,
+    99.95,
+    49.999999999999993,
+    0.0,
+    -0.0,
+    -0.005,
+    -2.5,
+    1234567.125,
+]
 
 
 def python_format(values: list[float], decimals: int) -> list[str]:
@@ -38,8 +58,8 @@ def test_format_fixed_on_rounding_boundaries(decimals: int) -> None:
         st.one_of(
             st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
             # k/2**n are exact binary values, so they hit exact ties after scaling.
-            st.builds(lambda k, n: k / 2**n, st.integers(-10**6, 10**6), st.integers(0, 12)),
-            st.builds(lambda k: k / 1000, st.integers(-10**7, 10**7)),
+            st.builds(lambda k, n: k / 2**n, st.integers(-(10**6), 10**6), st.integers(0, 12)),
+            st.builds(lambda k: k / 1000, st.integers(-(10**7), 10**7)),
         ),
         min_size=1,
         max_size=50,

@@ -26,32 +26,78 @@ def with_column(name: str, values: list[Any], dtype: Any = None) -> pl.DataFrame
 
 
 BAD_VALUES = [
-    (with_column("provider", ["openai", None, "a", "b"]), "column 'provider': expected a string, not null, got null at row 1"),
-    (with_column("model", ["m", "m", "m", None]), "column 'model': expected a string, not null, got null at row 3"),
-    (with_column("input_tokens", [1, 2, None, 4]), "column 'input_tokens': expected an integer >= 0, not null, got null at row 2"),
-    (with_column("output_tokens", [1, -2, 3, -4]), "column 'output_tokens': expected an integer >= 0, got -2 at row 1"),
-    (with_column("request_count", [1, 2, 3, -1]), "column 'request_count': expected an integer >= 0, got -1 at row 3"),
-    (with_column("cost_usd", [1.0, None, 3.0, 4.0]), "column 'cost_usd': expected a finite number, not null, got null at row 1"),
-    (with_column("cost_usd", [1.0, 2.0, float("nan"), 4.0]), "column 'cost_usd': expected a finite number, got nan at row 2"),
-    (with_column("cost_usd", [float("-inf"), 2.0, 3.0, 4.0]), "column 'cost_usd': expected a finite number, got -inf at row 0"),
-    (with_column("input_tokens", [1.0, 2.5, 3.0, 4.0]), "column 'input_tokens': expected a whole number, got 2.5 at row 1"),
-    (with_column("input_tokens", [1.0, 2.0, float("inf"), 4.0]), "column 'input_tokens': expected a whole, finite number, got inf at row 2"),
-    (with_column("request_count", [1.0, 2.0, -3.0, 4.0]), "column 'request_count': expected an integer >= 0, got -3.0 at row 2"),
+    (
+        with_column("provider", ["openai", None, "a", "b"]),
+        "column 'provider': expected a string, not null, got null at row 1",
+    ),
+    (
+        with_column("model", ["m", "m", "m", None]),
+        "column 'model': expected a string, not null, got null at row 3",
+    ),
+    (
+        with_column("input_tokens", [1, 2, None, 4]),
+        "column 'input_tokens': expected an integer >= 0, not null, got null at row 2",
+    ),
+    (
+        with_column("output_tokens", [1, -2, 3, -4]),
+        "column 'output_tokens': expected an integer >= 0, got -2 at row 1",
+    ),
+    (
+        with_column("request_count", [1, 2, 3, -1]),
+        "column 'request_count': expected an integer >= 0, got -1 at row 3",
+    ),
+    (
+        with_column("cost_usd", [1.0, None, 3.0, 4.0]),
+        "column 'cost_usd': expected a finite number, not null, got null at row 1",
+    ),
+    (
+        with_column("cost_usd", [1.0, 2.0, float("nan"), 4.0]),
+        "column 'cost_usd': expected a finite number, got nan at row 2",
+    ),
+    (
+        with_column("cost_usd", [float("-inf"), 2.0, 3.0, 4.0]),
+        "column 'cost_usd': expected a finite number, got -inf at row 0",
+    ),
+    (
+        with_column("input_tokens", [1.0, 2.5, 3.0, 4.0]),
+        "column 'input_tokens': expected a whole number, got 2.5 at row 1",
+    ),
+    (
+        with_column("input_tokens", [1.0, 2.0, float("inf"), 4.0]),
+        "column 'input_tokens': expected a whole, finite number, got inf at row 2",
+    ),
+    (
+        with_column("request_count", [1.0, 2.0, -3.0, 4.0]),
+        "column 'request_count': expected an integer >= 0, got -3.0 at row 2",
+    ),
 ]
 
 BAD_SCHEMAS = [
-    (pl.DataFrame(GOOD).drop("tag").rename({"cost_usd": "cost"}),
-     "missing column 'tag': request aggregates need ['provider', 'model', 'tag', 'input_tokens', "
-     "'output_tokens', 'cost_usd', 'request_count']; the input has ['provider', 'model', "
-     "'input_tokens', 'output_tokens', 'cost', 'request_count']"),
-    (pl.DataFrame(GOOD).rename({"cost_usd": "costusd"}),
-     "missing column 'cost_usd': request aggregates need ['provider', 'model', 'tag', 'input_tokens', "
-     "'output_tokens', 'cost_usd', 'request_count']; the input has ['provider', 'model', 'tag', "
-     "'input_tokens', 'output_tokens', 'costusd', 'request_count']; did you mean 'costusd'?"),
+    (
+        pl.DataFrame(GOOD).drop("tag").rename({"cost_usd": "cost"}),
+        "missing column 'tag': request aggregates need ['provider', 'model', 'tag', 'input_tokens', "
+        "'output_tokens', 'cost_usd', 'request_count']; the input has ['provider', 'model', "
+        "'input_tokens', 'output_tokens', 'cost', 'request_count']",
+    ),
+    (
+        pl.DataFrame(GOOD).rename({"cost_usd": "costusd"}),
+        "missing column 'cost_usd': request aggregates need ['provider', 'model', 'tag', 'input_tokens', "
+        "'output_tokens', 'cost_usd', 'request_count']; the input has ['provider', 'model', 'tag', "
+        "'input_tokens', 'output_tokens', 'costusd', 'request_count']; did you mean 'costusd'?",
+    ),
     (with_column("provider", [1, 2, 3, 4]), "column 'provider': expected strings, got dtype Int64"),
-    (with_column("tag", [1.0, None, 2.0, 3.0]), "column 'tag': expected strings, got dtype Float64"),
-    (with_column("input_tokens", ["1", "2", "3", "4"]), "column 'input_tokens': expected integers >= 0, got non-numeric dtype String"),
-    (with_column("cost_usd", [True, False, True, True]), "column 'cost_usd': expected a number, got non-numeric dtype Boolean"),
+    (
+        with_column("tag", [1.0, None, 2.0, 3.0]),
+        "column 'tag': expected strings, got dtype Float64",
+    ),
+    (
+        with_column("input_tokens", ["1", "2", "3", "4"]),
+        "column 'input_tokens': expected integers >= 0, got non-numeric dtype String",
+    ),
+    (
+        with_column("cost_usd", [True, False, True, True]),
+        "column 'cost_usd': expected a number, got non-numeric dtype Boolean",
+    ),
 ]
 
 
@@ -81,9 +127,13 @@ def test_bad_lazy_schema_raises_at_call(frame: pl.DataFrame, message: str) -> No
 def test_rows_of_python_objects_name_the_bad_value() -> None:
     rows = [dict(zip(GOOD, values)) for values in zip(*GOOD.values())]
     rows[2] = {**rows[2], "input_tokens": "many"}
-    with pytest.raises(bf.AggregateError, match=r"^column 'input_tokens': expected numbers, got 'many' at row 2$"):
+    with pytest.raises(
+        bf.AggregateError, match=r"^column 'input_tokens': expected numbers, got 'many' at row 2$"
+    ):
         bf.project_batch_savings(rows)
-    with pytest.raises(bf.AggregateError, match=r"^row 1: expected a RequestAggregate or a mapping, got tuple$"):
+    with pytest.raises(
+        bf.AggregateError, match=r"^row 1: expected a RequestAggregate or a mapping, got tuple$"
+    ):
         bf.project_batch_savings([rows[0], ("openai",)])
     with pytest.raises(bf.AggregateError, match="got a single dict; wrap it in a list"):
         bf.project_batch_savings(rows[0])  # type: ignore[arg-type]
@@ -93,6 +143,7 @@ def test_rows_of_python_objects_name_the_bad_value() -> None:
 
 def test_pandas_mixed_object_column_names_the_column() -> None:
     import pandas as pd
+
     frame = pd.DataFrame(GOOD)
     frame["input_tokens"] = pd.Series([1, "x", 3, 4], dtype=object)
     with pytest.raises(bf.AggregateError, match=r"^column 'input_tokens': cannot convert to Arrow"):

@@ -14,17 +14,34 @@ from hypothesis import strategies as st
 import batchframe as bf
 
 UTC = timezone.utc
-MAPPING = {"prompt_tokens": "input_tokens", "completion_tokens": "output_tokens", "spend": "cost_usd"}
+MAPPING = {
+    "prompt_tokens": "input_tokens",
+    "completion_tokens": "output_tokens",
+    "spend": "cost_usd",
+}
 
 RAW = pl.DataFrame(
     {
-        "model": ["gpt-5.5", "gpt-5.5", "claude-opus-4-8", "gemini-2.5-flash", "mystery-7b", "gpt-5.5"],
+        "model": [
+            "gpt-5.5",
+            "gpt-5.5",
+            "claude-opus-4-8",
+            "gemini-2.5-flash",
+            "mystery-7b",
+            "gpt-5.5",
+        ],
         "prompt_tokens": [1_000_000, 2_000_000, 1_000_000, 4_000_000, 10, 1_000_000],
         "completion_tokens": [0, 0, 200_000, 0, 10, 0],
         "spend": [5.0, 10.0, 10.0, 1.2, 0.01, 5.0],
         "tags": [["team-a", "Nightly", "bulk"], ["nightly"], ["bulk"], [], ["nightly"], ["chat"]],
-        "startTime": ["2026-09-14 02:00:00", "2026-09-30T23:59:59Z", "2026-10-01T00:00:00+02:00",
-                      "2026-10-02 10:00:00", "2026-10-03 10:00:00", "2026-10-04T12:00:00.123456Z"],
+        "startTime": [
+            "2026-09-14 02:00:00",
+            "2026-09-30T23:59:59Z",
+            "2026-10-01T00:00:00+02:00",
+            "2026-10-02 10:00:00",
+            "2026-10-03 10:00:00",
+            "2026-10-04T12:00:00.123456Z",
+        ],
         "service_tier": ["default", "default", "batch", "default", "default", "flex"],
     }
 )
@@ -33,8 +50,10 @@ RAW = pl.DataFrame(
 def write(frame: pl.DataFrame, path: Path) -> Path:
     suffix = path.suffix
     if suffix == ".csv":
-        frame.with_columns(pl.col("tags").map_batches(  # JSON text, as a database dump writes it
-            lambda s: pl.Series([json.dumps(v.to_list()) for v in s]), return_dtype=pl.String)
+        frame.with_columns(
+            pl.col("tags").map_batches(  # JSON text, as a database dump writes it
+                lambda s: pl.Series([json.dumps(v.to_list()) for v in s]), return_dtype=pl.String
+            )
         ).write_csv(path)
     elif suffix == ".ndjson":
         frame.write_ndjson(path)
@@ -57,13 +76,27 @@ def test_scan_maps_columns_in_every_format(tmp_path: Path, suffix: str) -> None:
     aggregated = bf.aggregate_request_logs(frame)
     assert isinstance(aggregated, pl.DataFrame)
     assert dict(aggregated.select("model", "provider").unique().rows()) == {
-        "gpt-5.5": "openai", "claude-opus-4-8": "anthropic", "gemini-2.5-flash": "google", "mystery-7b": "unknown"}
-    assert frame["tags"].to_list() == [["team-a", "Nightly", "bulk"], ["nightly"], ["bulk"], [], ["nightly"], ["chat"]]
+        "gpt-5.5": "openai",
+        "claude-opus-4-8": "anthropic",
+        "gemini-2.5-flash": "google",
+        "mystery-7b": "unknown",
+    }
+    assert frame["tags"].to_list() == [
+        ["team-a", "Nightly", "bulk"],
+        ["nightly"],
+        ["bulk"],
+        [],
+        ["nightly"],
+        ["chat"],
+    ]
     assert frame["request_count"].to_list() == [1] * 6
     assert frame["timestamp"].to_list() == [
-        datetime(2026, 9, 14, 2, tzinfo=UTC), datetime(2026, 9, 30, 23, 59, 59, tzinfo=UTC),
-        datetime(2026, 9, 30, 22, tzinfo=UTC), datetime(2026, 10, 2, 10, tzinfo=UTC),
-        datetime(2026, 10, 3, 10, tzinfo=UTC), datetime(2026, 10, 4, 12, 0, 0, 123456, tzinfo=UTC),
+        datetime(2026, 9, 14, 2, tzinfo=UTC),
+        datetime(2026, 9, 30, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 9, 30, 22, tzinfo=UTC),
+        datetime(2026, 10, 2, 10, tzinfo=UTC),
+        datetime(2026, 10, 3, 10, tzinfo=UTC),
+        datetime(2026, 10, 4, 12, 0, 0, 123456, tzinfo=UTC),
     ]
     assert frame["already_batched"].to_list() == [False, False, True, False, False, True]
 
@@ -72,7 +105,9 @@ def test_globs_and_lists_read_every_file(tmp_path: Path) -> None:
     write(RAW.head(2), tmp_path / "a.parquet")
     write(RAW.tail(4), tmp_path / "b.parquet")
     by_glob = bf.scan_request_logs(str(tmp_path / "*.parquet"), columns=MAPPING).collect()
-    by_list = bf.scan_request_logs([tmp_path / "a.parquet", tmp_path / "b.parquet"], columns=MAPPING).collect()
+    by_list = bf.scan_request_logs(
+        [tmp_path / "a.parquet", tmp_path / "b.parquet"], columns=MAPPING
+    ).collect()
     assert by_glob.height == by_list.height == 6
     assert by_glob["cost_usd"].sum() == pytest.approx(31.21)
 
@@ -83,9 +118,14 @@ def test_bad_sources_name_the_file_and_column(tmp_path: Path) -> None:
     with pytest.raises(bf.AggregateError, match=r"\*\.csv: no file matches this pattern"):
         bf.scan_request_logs(str(tmp_path / "*.csv"))
     path = write(RAW, tmp_path / "logs.parquet")
-    with pytest.raises(bf.AggregateError, match=r"logs\.parquet: missing column 'input_tokens' after mapping; the logs have \["):
+    with pytest.raises(
+        bf.AggregateError,
+        match=r"logs\.parquet: missing column 'input_tokens' after mapping; the logs have \[",
+    ):
         bf.scan_request_logs(path)
-    with pytest.raises(bf.AggregateError, match=r"columns= maps 'prompt', which is not in the file"):
+    with pytest.raises(
+        bf.AggregateError, match=r"columns= maps 'prompt', which is not in the file"
+    ):
         bf.scan_request_logs(path, columns={"prompt": "input_tokens"})
     with pytest.raises(bf.AggregateError, match=r"unknown preset 'datadog'; known presets: \["):
         bf.scan_request_logs(path, preset="datadog")
@@ -97,7 +137,9 @@ def test_bad_sources_name_the_file_and_column(tmp_path: Path) -> None:
 
 def test_malformed_json_tags_fail_at_collect(tmp_path: Path) -> None:
     path = tmp_path / "logs.csv"
-    path.write_text('model,prompt_tokens,completion_tokens,spend,tags\ngpt-5.5,1,1,1.0,"[""ok"", oops]"\n')
+    path.write_text(
+        'model,prompt_tokens,completion_tokens,spend,tags\ngpt-5.5,1,1,1.0,"[""ok"", oops]"\n'
+    )
     logs = bf.scan_request_logs(path, columns=MAPPING)
     with pytest.raises(pl.exceptions.ComputeError):
         logs.collect()
@@ -116,15 +158,27 @@ def test_a_request_is_counted_once_under_its_first_eligible_tag() -> None:
     )
     agg = bf.aggregate_request_logs(frame)
     assert isinstance(agg, pl.DataFrame)
-    assert dict(agg.select("tag", "cost_usd").rows()) == {"Nightly": 10.0, "team-a": 20.0, None: 30.0, "x": 40.0}
+    assert dict(agg.select("tag", "cost_usd").rows()) == {
+        "Nightly": 10.0,
+        "team-a": 20.0,
+        None: 30.0,
+        "x": 40.0,
+    }
     # With another eligible set, the first *eligible* tag changes; the spend is still counted once.
     agg = bf.aggregate_request_logs(frame, eligible_tags=["BULK"])
-    assert dict(agg.select("tag", "cost_usd").rows()) == {"bulk": 10.0, "team-a": 20.0, None: 30.0, "x": 40.0}
+    assert dict(agg.select("tag", "cost_usd").rows()) == {
+        "bulk": 10.0,
+        "team-a": 20.0,
+        None: 30.0,
+        "x": 40.0,
+    }
     assert agg["cost_usd"].sum() == frame["cost_usd"].sum()
 
 
 def test_every_splits_by_period_and_lazy_stays_lazy(tmp_path: Path) -> None:
-    logs = bf.scan_request_logs(write(RAW, tmp_path / "logs.parquet"), columns={**MAPPING, "startTime": "timestamp"})
+    logs = bf.scan_request_logs(
+        write(RAW, tmp_path / "logs.parquet"), columns={**MAPPING, "startTime": "timestamp"}
+    )
     monthly = bf.aggregate_request_logs(logs, every="1mo")
     assert isinstance(monthly, pl.LazyFrame)
     frame = monthly.collect().sort("period_start", "model", "tag", nulls_last=True)
@@ -132,7 +186,10 @@ def test_every_splits_by_period_and_lazy_stays_lazy(tmp_path: Path) -> None:
     # The +02:00 request at local midnight on Oct 1 is Sep 30 in UTC.
     september = frame.filter(pl.col("period_start") == datetime(2026, 9, 1, tzinfo=UTC))
     assert sorted(september.select("model", "tag", "cost_usd").rows()) == [
-        ("claude-opus-4-8", "bulk", 10.0), ("gpt-5.5", "Nightly", 5.0), ("gpt-5.5", "nightly", 10.0)]
+        ("claude-opus-4-8", "bulk", 10.0),
+        ("gpt-5.5", "Nightly", 5.0),
+        ("gpt-5.5", "nightly", 10.0),
+    ]
     assert frame["cost_usd"].sum() == pytest.approx(31.21)
 
 
@@ -141,7 +198,10 @@ def test_already_batched_traffic_is_reported_not_projected(tmp_path: Path) -> No
     agg = bf.aggregate_request_logs(logs)
     findings = bf.project_batch_savings(agg).collect()  # type: ignore[union-attr]
     # The claude "bulk" request ran on the batch tier already: no "bulk" finding.
-    assert dict(findings.select("tag", "eligible_spend_usd").rows()) == {"Nightly": 5.0, "nightly": 10.0}
+    assert dict(findings.select("tag", "eligible_spend_usd").rows()) == {
+        "Nightly": 5.0,
+        "nightly": 10.0,
+    }
     classified = bf.classify_segments(agg).collect()  # type: ignore[union-attr]
     status = {(m, t): s for m, t, s in classified.select("model", "tag", "status").rows()}
     assert status[("claude-opus-4-8", "bulk")] == "already_batched"
@@ -150,18 +210,34 @@ def test_already_batched_traffic_is_reported_not_projected(tmp_path: Path) -> No
     assert status[("gemini-2.5-flash", None)] == "untagged"
     by_status = bf.spend_by_status(classified)
     assert dict(by_status.select("status", "spend_usd").rows()) == pytest.approx(
-        {"projected": 15.0, "untagged": 1.2, "not_eligible": 0.0, "unknown_model": 0.01,
-         "no_batch_tier": 0.0, "already_batched": 15.0})
+        {
+            "projected": 15.0,
+            "untagged": 1.2,
+            "not_eligible": 0.0,
+            "unknown_model": 0.01,
+            "no_batch_tier": 0.0,
+            "already_batched": 15.0,
+        }
+    )
     assert by_status["share_of_spend_pct"].sum() == pytest.approx(100.0)
 
 
 SEGMENTS = st.lists(
     st.tuples(
-        st.sampled_from([("openai", "gpt-5.5"), ("groq", "llama-3.1-8b-instant"), ("acme", "m"),
-                         ("anthropic", "claude-opus-4-8")]),
+        st.sampled_from(
+            [
+                ("openai", "gpt-5.5"),
+                ("groq", "llama-3.1-8b-instant"),
+                ("acme", "m"),
+                ("anthropic", "claude-opus-4-8"),
+            ]
+        ),
         st.sampled_from(["nightly", "Nightly", "chat", "bulk", None]),
-        st.integers(0, 10**7), st.integers(0, 10**6),
-        st.integers(0, 10**6).map(lambda c: c / 64), st.integers(0, 100), st.booleans(),
+        st.integers(0, 10**7),
+        st.integers(0, 10**6),
+        st.integers(0, 10**6).map(lambda c: c / 64),
+        st.integers(0, 100),
+        st.booleans(),
     ),
     max_size=40,
 )
@@ -172,9 +248,16 @@ SEGMENTS = st.lists(
 def test_accounting_identity(rows: list[tuple]) -> None:  # type: ignore[type-arg]
     agg = pl.DataFrame(
         [(p, m, t, i, o, c, n, b) for (p, m), t, i, o, c, n, b in rows],
-        schema={"provider": pl.String, "model": pl.String, "tag": pl.String, "input_tokens": pl.Int64,
-                "output_tokens": pl.Int64, "cost_usd": pl.Float64, "request_count": pl.Int64,
-                "already_batched": pl.Boolean},
+        schema={
+            "provider": pl.String,
+            "model": pl.String,
+            "tag": pl.String,
+            "input_tokens": pl.Int64,
+            "output_tokens": pl.Int64,
+            "cost_usd": pl.Float64,
+            "request_count": pl.Int64,
+            "already_batched": pl.Boolean,
+        },
         orient="row",
     )
     classified = bf.classify_segments(agg)
@@ -184,16 +267,26 @@ def test_accounting_identity(rows: list[tuple]) -> None:  # type: ignore[type-ar
     findings = bf.project_batch_savings(agg)
     assert isinstance(findings, pl.DataFrame)
     projected = classified.filter(pl.col("status") == "projected")
-    assert findings["eligible_spend_usd"].sum() == pytest.approx(projected["cost_usd"].sum(), rel=1e-12, abs=1e-9)
-    assert findings["request_count"].sum() == projected.filter(
-        pl.col("tag").is_in(findings["tag"].implode()))["request_count"].sum()
+    assert findings["eligible_spend_usd"].sum() == pytest.approx(
+        projected["cost_usd"].sum(), rel=1e-12, abs=1e-9
+    )
+    assert (
+        findings["request_count"].sum()
+        == projected.filter(pl.col("tag").is_in(findings["tag"].implode()))["request_count"].sum()
+    )
     assert findings["share_of_spend_pct"].sum() <= 100.0 + 1e-9
 
 
 def test_null_tag_lists_are_untagged_requests_not_lost() -> None:
     frame = pl.DataFrame(
-        {"provider": ["openai"] * 3, "model": ["gpt-5.5"] * 3, "tags": [None, ["nightly"], []],
-         "input_tokens": [1, 2, 3], "output_tokens": [0, 0, 0], "cost_usd": [1.0, 2.0, 4.0]},
+        {
+            "provider": ["openai"] * 3,
+            "model": ["gpt-5.5"] * 3,
+            "tags": [None, ["nightly"], []],
+            "input_tokens": [1, 2, 3],
+            "output_tokens": [0, 0, 0],
+            "cost_usd": [1.0, 2.0, 4.0],
+        },
         schema_overrides={"tags": pl.List(pl.String)},
     )
     agg = bf.aggregate_request_logs(frame)

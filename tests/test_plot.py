@@ -74,7 +74,9 @@ def test_savings_chart_of_the_sample_names_every_tag_and_the_total(sample: pl.Da
     for tag in findings["tag"]:
         assert tag in found, tag
     first = findings.row(0, named=True)
-    label = f"{usd(first['projected_savings_usd'])} saved · {first['share_of_spend_pct']:.1f}% of spend"
+    label = (
+        f"{usd(first['projected_savings_usd'])} saved · {first['share_of_spend_pct']:.1f}% of spend"
+    )
     assert label == "$172.86 saved · 6.1% of spend"
     assert label in found
     assert "Eligible spend" in found and "Projected Batch API cost" in found

@@ -37,8 +37,21 @@ def test_spellings_cover_every_case_and_nothing_else() -> None:
     assert SPELLING_BUDGET < 2**15
 
 
-TAGS = ["bulk", "BULK", "Bulk", "bul\u212a", "bätch", "BÄTCH", "nightly", "Nightly", "night", "x" * 15,
-        "X" * 15, "chat", None]
+TAGS = [
+    "bulk",
+    "BULK",
+    "Bulk",
+    "bul\u212a",
+    "bätch",
+    "BÄTCH",
+    "nightly",
+    "Nightly",
+    "night",
+    "x" * 15,
+    "X" * 15,
+    "chat",
+    None,
+]
 
 
 @settings(max_examples=60, deadline=None)

@@ -528,8 +528,8 @@ def test_as_findings_of_a_floored_finding(cat):
     findings = bf.as_findings(bf.project_batch_savings(frame([big("nightly", 5.0, 3)]), cat))
     assert len(findings) == 1
     assert findings[0].discount_pct() == 0.0
-    assert findings[0].summary().endswith(
-        "~$0.00 saved at the Batch API rate (−0%) on 3 request(s)"
+    assert (
+        findings[0].summary().endswith("~$0.00 saved at the Batch API rate (−0%) on 3 request(s)")
     )
 
 
@@ -819,8 +819,10 @@ def test_catalog_error_missing_provider_names_the_entry_index():
     ids=["same-text", "same-instant"],
 )
 def test_duplicate_entry_is_a_catalog_error(when):
-    text = _GOOD + f'\n[[entry]]\nprovider = "acme"\nmodel = "big"\neffective_at = {when}\n' + (
-        "input_per_million = 1.0\noutput_per_million = 2.0\n"
+    text = (
+        _GOOD
+        + f'\n[[entry]]\nprovider = "acme"\nmodel = "big"\neffective_at = {when}\n'
+        + ("input_per_million = 1.0\noutput_per_million = 2.0\n")
     )
     with pytest.raises(bf.CatalogError) as info:
         bf.PricingCatalog.parse(text)
