@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from batchframe._errors import CatalogError
+from batchframe._rules import WHITESPACE
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -105,6 +106,11 @@ _FRAME_DTYPES: dict[str, pl.DataType] = {
 }
 FRAME_SCHEMA = pl.Schema(_FRAME_DTYPES)
 assert set(FRAME_SCHEMA.names()) == set(_FIELD_NAMES)
+
+
+def _provider_key(provider: str) -> str:
+    """A provider id as the catalog matches it (docs/semantics.md §2)."""
+    return provider.strip(WHITESPACE).lower() if isinstance(provider, str) else provider
 
 
 def _entry_label(index: int, raw: Mapping[str, Any]) -> str:
@@ -559,20 +565,23 @@ class PricingCatalog:
 
     def history(self, provider: str, model: str) -> tuple[ModelPricing, ...]:
         """All entries of one pair, oldest first (empty for an unknown pair)."""
-        return self._history.get((provider, model), ())
+        return self._history.get((_provider_key(provider), model), ())
 
     def latest(self, provider: str, model: str) -> ModelPricing | None:
-        """The entry with the greatest ``effective_at``, or None for an unknown pair."""
-        history = self._history.get((provider, model))
+        """The entry with the greatest ``effective_at``, or None for an unknown pair.
+
+        `provider` matches trimmed and lower-cased (``" OpenAI "`` means ``openai``).
+        """
+        history = self.history(provider, model)
         return history[-1] if history else None
 
     def at(self, provider: str, model: str, when: Instant) -> ModelPricing | None:
         """The last entry with ``effective_at <= when``; the earliest one if `when` predates all.
 
         `when` is an aware datetime, a naive datetime (taken as UTC) or an RFC 3339 string.
-        Returns None for an unknown pair.
+        Returns None for an unknown pair; `provider` matches as in `latest`.
         """
-        history = self._history.get((provider, model))
+        history = self.history(provider, model)
         if not history:
             return None
         instant = _to_utc(when)

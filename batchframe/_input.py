@@ -9,22 +9,39 @@ LazyFrame, whose data does not exist yet.
 from __future__ import annotations
 
 import difflib
+import functools
+import operator
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import polars as pl
 
 from batchframe._errors import AggregateError
+from batchframe._rules import (
+    CHECKED_COLUMNS,
+    RESERVED_PREFIX,
+    ValueRule,
+    bad_value_message,
+    missing_column_message,
+    value_rules,
+)
 
 if TYPE_CHECKING:
     import pandas
     import pyarrow as pa
 
-__all__ = ["AGGREGATE_COLUMNS", "AggregatesLike", "RequestAggregate", "Validated", "validated"]
+__all__ = [
+    "AGGREGATE_COLUMNS",
+    "AggregatesLike",
+    "EagerAggregatesLike",
+    "RequestAggregate",
+    "Validated",
+    "validated",
+]
 
-#: The columns of a request aggregate, in order (SPEC §1).
+#: The columns of a request aggregate, in order (docs/semantics.md §1).
 AGGREGATE_COLUMNS = (
     "provider",
     "model",
@@ -44,7 +61,7 @@ _COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
 
 @dataclass(frozen=True)
 class RequestAggregate:
-    """One ``(provider, model, tag)`` segment of request logs (SPEC §1).
+    """One ``(provider, model, tag)`` segment of request logs (docs/semantics.md §1).
 
     Examples:
         >>> import batchframe as bf
@@ -62,16 +79,17 @@ class RequestAggregate:
     request_count: int
 
 
-#: Everything `project_batch_savings` accepts as aggregates.
-AggregatesLike = Union[
+#: Every eager container `project_batch_savings` accepts (the result is a DataFrame).
+EagerAggregatesLike = Union[
     pl.DataFrame,
-    pl.LazyFrame,
     "pa.Table",
     "pa.RecordBatch",
     "pandas.DataFrame",
     Sequence[RequestAggregate],
     Sequence[Mapping[str, Any]],
 ]
+#: Everything `project_batch_savings` accepts as aggregates (a LazyFrame gives a LazyFrame).
+AggregatesLike = Union[pl.LazyFrame, EagerAggregatesLike]
 
 _EMPTY_SCHEMA = pl.Schema(
     {
@@ -201,13 +219,16 @@ def check_columns(names: Sequence[str]) -> None:
     """Raise `AggregateError` for a missing column, listing every column the input has."""
     for name in AGGREGATE_COLUMNS:
         if name not in names:
-            present = list(names)
-            hint = difflib.get_close_matches(name, present, n=1)
+            hint = difflib.get_close_matches(name, list(names), n=1)
             suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
-            raise AggregateError(
-                f"missing column {name!r}: request aggregates need {list(AGGREGATE_COLUMNS)}; "
-                f"the input has {present}{suggestion}"
-            )
+            what = f"request aggregates need {list(AGGREGATE_COLUMNS)}"
+            raise AggregateError(missing_column_message(name, what, names, suggestion))
+    reserved = [name for name in names if str(name).startswith(RESERVED_PREFIX)]
+    if reserved:
+        raise AggregateError(
+            f"column {reserved[0]!r}: names starting with {RESERVED_PREFIX!r} are reserved for "
+            "batchframe's temporary columns; rename it"
+        )
 
 
 def check_schema(schema: pl.Schema) -> None:
@@ -232,61 +253,53 @@ def check_schema(schema: pl.Schema) -> None:
 # -- value checks -------------------------------------------------------------------------
 
 
-class _Rule(NamedTuple):
-    expectation: str
-    bad: pl.Expr  # true on an offending row
-    summed: bool = False  # a non-finite column sum already reveals it (NaN, ±inf)
-
-
 #: (column, detector, rules): the detector is a cheap reduction that fires for a bad column.
-_Check = tuple[str, pl.Expr, list[_Rule]]
+_Check = tuple[str, pl.Expr, list[ValueRule]]
+
+
+def _predicate(rule: ValueRule, column: pl.Expr) -> pl.Expr:
+    """A rule's predicate of `batchframe._rules.value_rules` as a Polars expression."""
+    predicates = {
+        "null": column.is_null,
+        "nan": column.is_nan,
+        "infinite": column.is_infinite,
+        "not_finite": lambda: ~column.is_finite(),
+        "fractional": lambda: column != column.floor(),
+        "negative": lambda: column < 0,
+    }
+    return predicates[rule.predicate]()
+
+
+def _detector(rule: ValueRule, column: pl.Expr) -> pl.Expr:
+    """A reduction that fires when some row may break `rule` (allocates nothing per row)."""
+    detectors = {
+        "null": lambda: column.null_count() > 0,
+        "nan": lambda: ~column.sum().is_finite(),
+        "infinite": lambda: ~column.sum().is_finite(),
+        "not_finite": lambda: ~column.sum().is_finite(),
+        "fractional": lambda: (column != column.floor()).any(),
+        "negative": lambda: column.min() < 0,
+    }
+    return detectors[rule.predicate]()
 
 
 def _value_checks(schema: pl.Schema) -> list[_Check]:
-    """Per column: a cheap detector and the precise (expectation, bad-row predicate) checks.
+    """Per column: a cheap detector and the rules of `batchframe._rules.value_rules`.
 
     Detectors are reductions that allocate nothing per row (null counts, minima, a sum
     that is finite exactly when no NaN or infinity is present); the predicates run only
     for a column whose detector fires, to find and name its first offending row.
     """
     checks: list[_Check] = []
-    for name in AGGREGATE_COLUMNS:
-        if name == "tag":
-            continue
-        column = pl.col(name)
+    for name in CHECKED_COLUMNS:
         dtype = schema[name]
-        has_nulls = column.null_count() > 0
-        if name in ("provider", "model"):
-            checks.append((name, has_nulls, [_Rule("a string, not null", column.is_null())]))
-        elif name == "cost_usd":
-            expected = "a finite number"
-            rules = [_Rule(f"{expected}, not null", column.is_null())]
-            detector = has_nulls
-            if dtype.is_float():
-                rules += [
-                    _Rule(expected, column.is_nan(), summed=True),
-                    _Rule(expected, column.is_infinite(), summed=True),
-                ]
-                detector = has_nulls | ~column.sum().is_finite()
-            checks.append((name, detector, rules))
-        else:
-            rules = [_Rule("an integer >= 0, not null", column.is_null())]
-            detector = has_nulls
-            if dtype.is_float():
-                rules += [
-                    _Rule("a whole, finite number", ~column.is_finite()),
-                    _Rule("a whole number", column != column.floor()),
-                ]
-                detector = detector | ~column.sum().is_finite() | (column != column.floor()).any()
-            if not dtype.is_unsigned_integer():
-                rules.append(_Rule("an integer >= 0", column < 0))
-                detector = detector | (column.min() < 0)
-            checks.append((name, detector, rules))
+        column = pl.col(name)
+        rules = value_rules(
+            name, is_float=dtype.is_float(), is_unsigned=dtype.is_unsigned_integer()
+        )
+        detector = functools.reduce(operator.or_, (_detector(rule, column) for rule in rules))
+        checks.append((name, detector, rules))
     return checks
-
-
-def _describe(value: object) -> str:
-    return "null" if value is None else repr(value)
 
 
 def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence[bool]) -> None:
@@ -297,18 +310,17 @@ def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence
     for (name, _, rules), hit in zip(checks, fired):
         if not hit:
             continue
-        predicates = [rule.bad.fill_null(False) for rule in rules]
+        column = pl.col(name)
+        predicates = [_predicate(rule, column).fill_null(False) for rule in rules]
         anywhere = pl.any_horizontal(predicates)
         # The smallest offending index: order-independent, so right under any engine.
         row = source.select(pl.int_range(pl.len()).filter(anywhere).min()).collect().item()
         if row is None:  # e.g. a cost sum that overflowed to infinity from finite values
             continue
-        named = (bad.alias(f"_rule_{i}") for i, bad in enumerate(predicates))
+        named = (bad.alias(f"{RESERVED_PREFIX}rule_{i}") for i, bad in enumerate(predicates))
         at_row = source.slice(row, 1).select(pl.col(name), *named).collect().row(0)
         expectation = next(rule.expectation for rule, broken in zip(rules, at_row[1:]) if broken)
-        raise AggregateError(
-            f"column {name!r}: expected {expectation}, got {_describe(at_row[0])} at row {row}"
-        )
+        raise AggregateError(bad_value_message(name, expectation, at_row[0], f"at row {row}"))
 
 
 def check_values(frame: pl.DataFrame) -> pl.DataFrame:
@@ -328,8 +340,8 @@ def check_values(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 #: Column names of the owed checks' results (lazy inputs).
-_BAD_ROWS = "_bf_bad_rows"
-_BAD_COST_SUM = "_bf_bad_cost_sum"
+_BAD_ROWS = f"{RESERVED_PREFIX}bad_rows"
+_BAD_COST_SUM = f"{RESERVED_PREFIX}bad_cost_sum"
 
 
 @dataclass(frozen=True)
@@ -362,7 +374,12 @@ class Validated:
         """
         if not self.checks:
             return frame
-        row_rules = [rule.bad for _, _, rules in self.checks for rule in rules if not rule.summed]
+        row_rules = [
+            _predicate(rule, pl.col(name))
+            for name, _, rules in self.checks
+            for rule in rules
+            if not rule.summed
+        ]
         bad_rows = self.source.filter(pl.any_horizontal(row_rules)).select(
             pl.len().alias(_BAD_ROWS)
         )

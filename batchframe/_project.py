@@ -11,10 +11,9 @@ and the rules then run on that small frame.
 
 from __future__ import annotations
 
-import functools
-import itertools
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timezone
+from typing import overload
 
 import polars as pl
 
@@ -22,45 +21,50 @@ from batchframe._catalog import PricingCatalog
 from batchframe._catalog import catalog as default_catalog
 from batchframe._errors import AggregateError
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
-from batchframe._input import SUMMED_COLUMNS, AggregatesLike, validated
+from batchframe._input import SUMMED_COLUMNS, AggregatesLike, EagerAggregatesLike, validated
+from batchframe._rules import (
+    DEFAULT_BATCH_ELIGIBLE_TAGS,
+    RESERVED_PREFIX,
+    STATUS_CATEGORIES,
+    STATUS_PRECEDENCE,
+    WHITESPACE,
+    TagsLike,
+    check_by,
+    check_tier,
+    eligible_tag_set,
+    spellings,
+)
 
 __all__ = [
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
     "SEGMENT_STATUS",
     "classify_segments",
+    "merge_partials",
+    "partial_from_segments",
+    "partial_projection",
     "project_batch_savings",
     "project_batch_savings_with_tags",
 ]
 
-#: Tags that mark latency-insensitive traffic unless the caller names others (SPEC §3).
-DEFAULT_BATCH_ELIGIBLE_TAGS: tuple[str, ...] = (
-    "background",
-    "offline",
-    "nightly",
-    "batch",
-    "bulk",
-    "async",
-)
-
-#: Why a segment is or is not projected, in the order the rules are applied.
-SEGMENT_STATUS = pl.Enum(
-    ["projected", "untagged", "not_eligible", "unknown_model", "no_batch_tier", "already_batched"]
-)
-
-TagsLike = str | Iterable[str] | None
+#: Why a segment is or is not projected (`batchframe._rules.STATUS_PRECEDENCE` is the order
+#: the rules are applied in).
+SEGMENT_STATUS = pl.Enum(list(STATUS_CATEGORIES))
 
 
-def eligible_tag_set(eligible_tags: TagsLike) -> list[str]:
-    """The lower-cased eligible set: None -> default, a bare string -> that one tag."""
-    if eligible_tags is None:
-        return list(DEFAULT_BATCH_ELIGIBLE_TAGS)
-    if isinstance(eligible_tags, str):
-        eligible_tags = (eligible_tags,)
-    tags = list(eligible_tags)
-    for tag in tags:
-        if not isinstance(tag, str):
-            raise TypeError(f"eligible_tags must be strings, got {tag!r} ({type(tag).__name__})")
-    return sorted({tag.lower() for tag in tags})
+def _tmp(name: str) -> str:
+    """A temporary column name (inputs may not use the reserved prefix)."""
+    return f"{RESERVED_PREFIX}{name}"
+
+
+_TOTAL = _tmp("total_spend_usd")
+_ROW = _tmp("row")
+_PROVIDER_KEY = _tmp("provider_key")
+_EFFECTIVE = _tmp("rates_effective_at")
+_RATE_INPUT = _tmp("rate_input")
+_RATE_OUTPUT = _tmp("rate_output")
+_INSTANT = _tmp("price_instant")
+_ASOF = _tmp("asof_key")
+_SEGMENT = _tmp("segment")
 
 
 def _check_catalog(catalog: PricingCatalog | None) -> PricingCatalog:
@@ -69,44 +73,6 @@ def _check_catalog(catalog: PricingCatalog | None) -> PricingCatalog:
     if not isinstance(catalog, PricingCatalog):
         raise TypeError(f"catalog must be a PricingCatalog or None, got {type(catalog).__name__}")
     return catalog
-
-
-# The only characters outside ASCII whose Unicode lower case contains an ASCII letter
-# are U+0130 (-> "i" + U+0307, never a pure-ASCII word) and U+212A KELVIN SIGN (-> "k");
-# tests/test_project.py re-derives this from Polars' own lower-casing over all of Unicode.
-_NON_ASCII_PREIMAGES = {"k": ("\u212a",)}
-#: Above this many spellings the exact-match filter is skipped (the result is the same).
-SPELLING_BUDGET = 1 << 14
-
-
-def _preimages(char: str) -> tuple[str, ...]:
-    """Every character whose lower case is `char` (an ASCII character)."""
-    if "a" <= char <= "z":
-        return (char, char.upper(), *_NON_ASCII_PREIMAGES.get(char, ()))
-    return (char,)
-
-
-@functools.lru_cache(maxsize=64)
-def spellings(eligible: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Every string whose lower case is one of the (lower-case) `eligible` words.
-
-    None when a word is not ASCII or there would be more than `SPELLING_BUDGET`
-    spellings; the projection then folds every row instead of filtering first.
-
-    Examples:
-        >>> sorted(s for s in spellings(("ok",)) if s.isascii())
-        ['OK', 'Ok', 'oK', 'ok']
-        >>> len(spellings(("ok",))), "o\\u212a" in spellings(("ok",))  # KELVIN SIGN lowers to k
-        (6, True)
-    """
-    per_word = []
-    for word in eligible:
-        if not word.isascii():
-            return None
-        per_word.append([_preimages(char) for char in word])
-    if sum(math.prod(len(c) for c in chars) for chars in per_word) > SPELLING_BUDGET:
-        return None
-    return tuple("".join(p) for chars in per_word for p in itertools.product(*chars))
 
 
 def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
@@ -130,7 +96,7 @@ def not_batched(aggregates: pl.LazyFrame) -> pl.LazyFrame:
 
 def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
     """One row: Σ cost_usd over every input row, eligible or not (plus owed input checks)."""
-    return aggregates.select(pl.col("cost_usd").sum().alias("_total_spend_usd"), *reductions)
+    return aggregates.select(pl.col("cost_usd").sum().alias("total_spend_usd"), *reductions)
 
 
 def fold_segments(aggregates: pl.LazyFrame, keys: Sequence[str] = ()) -> pl.LazyFrame:
@@ -139,26 +105,36 @@ def fold_segments(aggregates: pl.LazyFrame, keys: Sequence[str] = ()) -> pl.Lazy
     return aggregates.group_by("provider", "model", "tag", *extra).agg(pl.col(SUMMED_COLUMNS).sum())
 
 
-TIERS = ("batch", "flex")
+def provider_key(provider: pl.Expr) -> pl.Expr:
+    """A provider id as the catalog matches it: trimmed (Unicode whitespace) and lower-cased."""
+    return provider.cast(pl.String).str.strip_chars(WHITESPACE).str.to_lowercase()
 
 
-def _check_tier(tier: str) -> str:
-    if tier not in TIERS:
-        raise ValueError(f"tier must be one of {list(TIERS)}, got {tier!r}")
-    return tier
+_EARLIEST = datetime(1, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(9999, 12, 31, tzinfo=timezone.utc)
 
 
 def _entries(catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
-    return catalog.frame.lazy().select(
-        "provider",
+    """The catalog's entries with the tier's rates, keyed for one backward as-of join.
+
+    Each pair's earliest entry is present twice: at its instant and at the beginning of
+    time, so that an instant before a pair's history is priced at its earliest entry.
+    """
+    entries = catalog.frame.lazy().select(
+        pl.col("provider").alias(_PROVIDER_KEY),
         "model",
-        pl.col("effective_at").alias("_rates_effective_at"),
-        pl.col(f"{tier}_input_per_million").alias("_rate_input"),
-        pl.col(f"{tier}_output_per_million").alias("_rate_output"),
+        pl.col("effective_at").alias(_EFFECTIVE),
+        pl.col(f"{tier}_input_per_million").alias(_RATE_INPUT),
+        pl.col(f"{tier}_output_per_million").alias(_RATE_OUTPUT),
     )
-
-
-_RATE_COLUMNS = ["_rates_effective_at", "_rate_input", "_rate_output"]
+    earliest = (
+        entries.sort(_EFFECTIVE)
+        .group_by(_PROVIDER_KEY, "model", maintain_order=True)
+        .first()
+        .with_columns(pl.lit(_EARLIEST, dtype=pl.Datetime("us", "UTC")).alias(_ASOF))
+    )
+    keyed = entries.with_columns(pl.col(_EFFECTIVE).alias(_ASOF))
+    return pl.concat([earliest, keyed], how="vertical").sort(_ASOF)
 
 
 def attach_rates(
@@ -169,55 +145,42 @@ def attach_rates(
 ) -> pl.LazyFrame:
     """Join each segment to the catalog entry that prices it, at the chosen tier.
 
-    Without `price_at`: each pair's latest entry. With it: the entry in effect at that
-    instant (`PricingCatalog.at` semantics: the last entry with ``effective_at <= t``, the
-    earliest when `t` predates them all, the latest when `t` is null), found with one
-    as-of join, not a look-up per row. Adds ``_in_catalog``, ``_rates_effective_at``,
-    ``_rate_input`` and ``_rate_output`` (null rates: no such tier in that entry).
+    One backward as-of join per ``(provider, model)``: without `price_at` each pair's
+    latest entry; with it, the entry in effect at that instant (`PricingCatalog.at`
+    semantics: the last entry with ``effective_at <= t``, the earliest when `t` predates
+    them all, the latest when `t` is null). Providers match trimmed and lower-cased.
+    Adds the reserved columns of the entry's instant and the tier's two rates (null
+    instant: the pair is not in the catalog; null rates: the entry has no such tier).
     """
-    keyed = segments.with_columns(pl.col("provider", "model", "tag").cast(pl.String))
-    entries = _entries(catalog, tier)
-    by_pair = entries.group_by("provider", "model").agg(
-        pl.col(_RATE_COLUMNS).sort_by("_rates_effective_at").first().name.suffix("_first"),
-        pl.col(_RATE_COLUMNS).sort_by("_rates_effective_at").last().name.suffix("_last"),
+    schema = segments.collect_schema()
+    keyed = segments.with_columns(
+        pl.col("provider", "model", "tag").cast(pl.String),
+        provider_key(pl.col("provider")).alias(_PROVIDER_KEY),
     )
-    keyed = keyed.join(by_pair, on=["provider", "model"], how="left", maintain_order="left")
-    in_catalog = pl.col("_rates_effective_at_first").is_not_null().alias("_in_catalog")
+    latest = pl.lit(_LATEST, dtype=pl.Datetime("us", "UTC"))
     if price_at is None:
-        chosen = [pl.col(f"{c}_last").alias(c) for c in _RATE_COLUMNS]
-        return keyed.with_columns(in_catalog, *chosen).drop(
-            pl.selectors.ends_with("_first", "_last")
-        )
-    instant = pl.col("_price_instant")
-    right = entries.with_columns(pl.col("_rates_effective_at").alias("_asof_key")).sort("_asof_key")
-    matched = (
-        keyed.with_row_index("_segment")
-        .with_columns(_as_utc(price_at, keyed.collect_schema()[price_at]).alias("_price_instant"))
-        .sort("_price_instant", nulls_last=True)
-        .join_asof(
-            right.rename({c: f"{c}_asof" for c in _RATE_COLUMNS}),
-            left_on="_price_instant",
-            right_on="_asof_key",
-            by=["provider", "model"],
-            strategy="backward",
-            check_sortedness=False,
-        )
-    )
-    found = pl.col("_rates_effective_at_asof").is_not_null()
-    chosen = [
-        pl.when(found)
-        .then(pl.col(f"{c}_asof"))
-        .when(instant.is_null())
-        .then(pl.col(f"{c}_last"))
-        .otherwise(pl.col(f"{c}_first"))
-        .alias(c)
-        for c in _RATE_COLUMNS
-    ]
+        # A constant instant: the left side is sorted as it stands, and keeps its order.
+        return keyed.with_columns(latest.alias(_INSTANT)).pipe(_join_entries, catalog, tier)
+    instant = _as_utc(price_at, schema[price_at]).fill_null(latest).alias(_INSTANT)
     return (
-        matched.with_columns(in_catalog, *chosen)
-        .sort("_segment")
-        .drop("_segment", "_price_instant", pl.selectors.ends_with("_first", "_last", "_asof"))
+        keyed.with_row_index(_SEGMENT)
+        .with_columns(instant)
+        .sort(_INSTANT)
+        .pipe(_join_entries, catalog, tier)
+        .sort(_SEGMENT)
+        .drop(_SEGMENT)
     )
+
+
+def _join_entries(keyed: pl.LazyFrame, catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
+    return keyed.join_asof(
+        _entries(catalog, tier),
+        left_on=_INSTANT,
+        right_on=_ASOF,
+        by=[_PROVIDER_KEY, "model"],
+        strategy="backward",
+        check_sortedness=False,
+    ).drop(_PROVIDER_KEY, _INSTANT, _ASOF)
 
 
 def _as_utc(name: str, dtype: pl.DataType) -> pl.Expr:
@@ -232,41 +195,46 @@ def _as_utc(name: str, dtype: pl.DataType) -> pl.Expr:
     )
 
 
+def status_expr(schema: pl.Schema, eligible: list[str]) -> pl.Expr:
+    """The segment status: the first of `STATUS_PRECEDENCE` whose condition holds."""
+    batched = pl.col("already_batched") if "already_batched" in schema else pl.lit(False)
+    conditions = {
+        "already_batched": batched.fill_null(False),
+        "untagged": pl.col("tag").is_null(),
+        "not_eligible": ~pl.col("tag").cast(pl.String).str.to_lowercase().is_in(eligible),
+        "unknown_model": pl.col(_EFFECTIVE).is_null(),
+        "no_batch_tier": pl.col(_RATE_INPUT).is_null() | pl.col(_RATE_OUTPUT).is_null(),
+    }
+    *ruled, last = STATUS_PRECEDENCE
+    chain = pl.when(conditions[ruled[0]]).then(pl.lit(ruled[0]))
+    for status in ruled[1:]:
+        chain = chain.when(conditions[status]).then(pl.lit(status))
+    return chain.otherwise(pl.lit(last)).cast(SEGMENT_STATUS)
+
+
+def projected_cost_expr() -> pl.Expr:
+    """The projected cost of a segment at the attached tier rates (docs/semantics.md §3)."""
+    return (
+        pl.col("input_tokens").cast(pl.Float64) * pl.col(_RATE_INPUT) / 1e6
+        + pl.col("output_tokens").cast(pl.Float64) * pl.col(_RATE_OUTPUT) / 1e6
+    )
+
+
 def classify(keyed: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
     """Add ``status`` and ``projected_batch_cost_usd`` (null unless projected) to each segment.
 
-    `keyed` carries the rates of `attach_rates`. This is the single definition of the rules of SPEC §3 (eligibility, pricing, cost),
-    plus one: a segment that already ran on a batch or flex tier (``already_batched``)
-    is reported as such and never projected again.
+    `keyed` carries the rates of `attach_rates`; the rules are those of docs/semantics.md
+    §3: `status_expr` and `projected_cost_expr`.
     """
-    batched = "already_batched" in keyed.collect_schema()
-    status = (
-        pl.when(pl.col("already_batched") if batched else pl.lit(False))
-        .then(pl.lit("already_batched"))
-        .when(pl.col("tag").is_null())
-        .then(pl.lit("untagged"))
-        .when(~pl.col("tag").str.to_lowercase().is_in(eligible))
-        .then(pl.lit("not_eligible"))
-        .when(~pl.col("_in_catalog").fill_null(False))
-        .then(pl.lit("unknown_model"))
-        .when(pl.col("_rate_input").is_null() | pl.col("_rate_output").is_null())
-        .then(pl.lit("no_batch_tier"))
-        .otherwise(pl.lit("projected"))
-        .cast(SEGMENT_STATUS)
-    )
-    cost = (
-        pl.col("input_tokens").cast(pl.Float64) * pl.col("_rate_input") / 1e6
-        + pl.col("output_tokens").cast(pl.Float64) * pl.col("_rate_output") / 1e6
-    )
     return (
-        keyed.with_columns(status.alias("status"))
+        keyed.with_columns(status_expr(keyed.collect_schema(), eligible).alias("status"))
         .with_columns(
             pl.when(pl.col("status") == "projected")
-            .then(cost)
+            .then(projected_cost_expr())
             .otherwise(None)
             .alias("projected_batch_cost_usd")
         )
-        .drop("_in_catalog", "_rate_input", "_rate_output")
+        .drop(_RATE_INPUT, _RATE_OUTPUT)
     )
 
 
@@ -298,9 +266,7 @@ def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFr
     so the result does not depend on the order the first fold produced them in.
     """
     provenance = (
-        [pl.col("_rates_effective_at").unique().sort().alias("rates_effective_at")]
-        if "model" in by
-        else []
+        [pl.col(_EFFECTIVE).unique().sort().alias("rates_effective_at")] if "model" in by else []
     )
     return (
         classified.filter(pl.col("status") == "projected")
@@ -317,17 +283,17 @@ def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFr
 
 
 def finalize(folded: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFrame:
-    """Savings floor, shares, discount, summary and order: the findings frame of SPEC §3."""
+    """Savings floor, shares, discount, summary and order: the findings of docs/semantics.md §3."""
     eligible = pl.col("eligible_spend_usd")
     savings = pl.col("projected_savings_usd")
-    total_usd = pl.col("_total_spend_usd")
+    total_usd = pl.col(_TOTAL)
     # Polars divides by a constant column through its reciprocal (x * (1/t)), an ulp away
     # from x / t. Adding 0.0 * eligible makes the divisor a real per-row column under
     # every engine, so shares are true divisions (the optimiser cannot fold x * 0.0).
     per_row_total = total_usd.fill_null(strategy="forward") + 0.0 * eligible
     return (
         folded.with_columns(per_row_total)
-        .filter(pl.col("_bf_row") & (eligible > 0))
+        .filter(pl.col(_ROW) & (eligible > 0))
         .with_columns(
             pl.max_horizontal(eligible - pl.col("projected_batch_cost_usd"), 0.0).alias(
                 "projected_savings_usd"
@@ -355,21 +321,11 @@ def finalize(folded: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFrame:
 
 
 def findings_columns(schema: pl.Schema, by: Sequence[str] = ()) -> list[pl.Expr]:
-    """The findings columns of SPEC §3, with any `by` keys after ``tag`` and provenance last."""
+    """The findings columns of docs/semantics.md §3, `by` keys after ``tag``, provenance last."""
     columns = [pl.col(name).cast(dtype) for name, dtype in FINDINGS_SCHEMA.items()]
     keys = [pl.col(key) for key in by]
     tail = [pl.col("rates_effective_at")] if "rates_effective_at" in schema else []
     return [columns[0], *keys, *columns[1:], *tail]
-
-
-def _check_by(by: Sequence[str] | str | None) -> tuple[str, ...]:
-    if by is None:
-        return ()
-    keys = (by,) if isinstance(by, str) else tuple(by)
-    for key in keys:
-        if not isinstance(key, str) or key == "tag":
-            raise ValueError(f"by= takes input column names other than 'tag', got {key!r}")
-    return tuple(dict.fromkeys(keys))
 
 
 #: The known columns of a partial frame; any others are breakdown keys.
@@ -384,6 +340,62 @@ PARTIAL_COLUMNS = (
 )
 
 
+def partial_from_segments(
+    segments: pl.LazyFrame,
+    total: pl.LazyFrame,
+    catalog: PricingCatalog,
+    *,
+    eligible: list[str],
+    tier: str,
+    price_at: str | None,
+    keys: Sequence[str],
+    enforce: Callable[[pl.LazyFrame], pl.LazyFrame] | None = None,
+) -> pl.LazyFrame:
+    """The partial frame of folded candidate `segments` and a one-row `total` frame.
+
+    Every engine ends here: Polars folds its own input, Spark folds inside Spark and
+    hands over the collected segments, and the rules (eligibility, rates, status, cost)
+    run on those few rows. `total` has ``total_spend_usd`` (plus any reductions that
+    `enforce` settles at collect time).
+    """
+    classified = classify(attach_rates(segments, catalog, tier, price_at), eligible)
+    # Zip the two branches (they then stream one scan together; a union would run them one
+    # after the other and buffer the scan), check, then lay the small result out as the
+    # partial format: the total row first, then the tag rows.
+    folded = fold_findings(classified, keys).with_columns(pl.lit(True).alias(_ROW))
+    joined = pl.concat([folded, total], how="horizontal_extend")
+    if enforce is not None:
+        joined = enforce(joined)
+    total_row = joined.head(1).select("total_spend_usd")
+    tag_rows = joined.filter(pl.col(_ROW)).drop(_ROW, "total_spend_usd")
+    partial = pl.concat([total_row, tag_rows], how="diagonal").with_columns(
+        pl.lit(tier).alias("tier")
+    )
+    order = ["tag", *keys, "eligible_spend_usd", "projected_batch_cost_usd", "request_count"]
+    order += ["total_spend_usd", "tier", *(["rates_effective_at"] if "model" in keys else [])]
+    return partial.select(order)
+
+
+@overload
+def partial_projection(
+    chunk: pl.LazyFrame,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
+    by: Sequence[str] | str | None = None,
+) -> pl.LazyFrame: ...
+@overload
+def partial_projection(
+    chunk: EagerAggregatesLike,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
+    by: Sequence[str] | str | None = None,
+) -> pl.DataFrame: ...
 def partial_projection(
     chunk: AggregatesLike,
     catalog: PricingCatalog | None = None,
@@ -414,42 +426,45 @@ def partial_projection(
         >>> bf.merge_partials(parts).equals(bf.project_batch_savings(rows))
         True
     """
-    keys = _check_by(by)
-    tier = _check_tier(tier)
+    keys = check_by(by)
+    tier = check_tier(tier)
     instants = [price_at] if price_at else []
     checked = validated(chunk, keep=(*keys, *instants))
     tags = eligible_tag_set(eligible_tags)
     cat = _check_catalog(catalog)
     candidates = keep_candidates(not_batched(checked.frame), tags)
     segments = fold_segments(candidates, (*keys, *instants))
-    classified = classify(attach_rates(segments, cat, tier, price_at), tags)
     # The total and any owed input checks are reductions over the same single pass.
-    total = total_spend(checked.frame, checked.reductions).rename(
-        {"_total_spend_usd": "total_spend_usd"}
+    total = total_spend(checked.frame, checked.reductions)
+    partial = partial_from_segments(
+        segments,
+        total,
+        cat,
+        eligible=tags,
+        tier=tier,
+        price_at=price_at,
+        keys=keys,
+        enforce=checked.enforce,
     )
-    # Zip the two branches (they then stream one scan together; a union would run them one
-    # after the other and buffer the scan), check, then lay the small result out as the
-    # partial format: the total row first, then the tag rows.
-    folded = fold_findings(classified, keys).with_columns(pl.lit(True).alias("_bf_row"))
-    joined = checked.enforce(pl.concat([folded, total], how="horizontal_extend"))
-    total_row = joined.head(1).select("total_spend_usd")
-    tag_rows = joined.filter(pl.col("_bf_row")).drop("_bf_row", "total_spend_usd")
-    partial = pl.concat([total_row, tag_rows], how="diagonal").with_columns(
-        pl.lit(tier).alias("tier")
-    )
-    order = ["tag", *keys, "eligible_spend_usd", "projected_batch_cost_usd", "request_count"]
-    order += ["total_spend_usd", "tier", *(["rates_effective_at"] if "model" in keys else [])]
-    partial = partial.select(order)
     return partial if checked.lazy else partial.collect()
 
 
+@overload
+def merge_partials(partials: Iterable[pl.DataFrame]) -> pl.DataFrame: ...
+@overload
+def merge_partials(partials: Iterable[pl.LazyFrame]) -> pl.LazyFrame: ...
+@overload
+def merge_partials(
+    partials: Iterable[pl.DataFrame | pl.LazyFrame],
+) -> pl.DataFrame | pl.LazyFrame: ...
 def merge_partials(
     partials: Iterable[pl.DataFrame | pl.LazyFrame],
 ) -> pl.DataFrame | pl.LazyFrame:
     """Finish partial frames (from `partial_projection`, on any engine) into findings.
 
     Sums the partials per tag and keys, adds the chunks' total spend, then applies the
-    savings floor, shares, discount, summary and order of SPEC §3. Lazy if any partial is.
+    savings floor, shares, discount, summary and order of docs/semantics.md §3. Lazy if
+    any partial is.
 
     Examples:
         >>> import batchframe as bf
@@ -491,8 +506,8 @@ def merge_partials(
             *provenance,
         )
         .with_columns(
-            pl.col("total_spend_usd").sum().alias("_total_spend_usd"),
-            pl.col("tag").is_not_null().alias("_bf_row"),
+            pl.col("total_spend_usd").sum().alias(_TOTAL),
+            pl.col("tag").is_not_null().alias(_ROW),
         )
         .drop("total_spend_usd")
     )
@@ -500,6 +515,26 @@ def merge_partials(
     return findings if lazy else findings.collect()
 
 
+@overload
+def project_batch_savings(
+    aggregates: pl.LazyFrame,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
+    by: Sequence[str] | str | None = None,
+) -> pl.LazyFrame: ...
+@overload
+def project_batch_savings(
+    aggregates: EagerAggregatesLike,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
+    by: Sequence[str] | str | None = None,
+) -> pl.DataFrame: ...
 def project_batch_savings(
     aggregates: AggregatesLike,
     catalog: PricingCatalog | None = None,
@@ -512,7 +547,7 @@ def project_batch_savings(
     """Project what moving batch-eligible traffic to the Batch API would save, per tag.
 
     Args:
-        aggregates: request aggregates (SPEC §1) in any accepted container.
+        aggregates: request aggregates (docs/semantics.md §1) in any accepted container.
         catalog: the pricing catalog; None means `batchframe.catalog()`.
         eligible_tags: tags that mark latency-insensitive traffic, matched
             case-insensitively; None means `DEFAULT_BATCH_ELIGIBLE_TAGS`, a bare string
@@ -531,7 +566,7 @@ def project_batch_savings(
         else a DataFrame.
 
     Raises:
-        AggregateError: the aggregates do not match SPEC §1 (for a LazyFrame, value
+        AggregateError: the aggregates do not match docs/semantics.md §1 (for a LazyFrame, value
             problems surface when the result is collected).
 
     Examples:
@@ -565,6 +600,14 @@ def project_batch_savings(
     return merge_partials([partial])
 
 
+@overload
+def project_batch_savings_with_tags(
+    aggregates: pl.LazyFrame, catalog: PricingCatalog | None, eligible_tags: TagsLike
+) -> pl.LazyFrame: ...
+@overload
+def project_batch_savings_with_tags(
+    aggregates: EagerAggregatesLike, catalog: PricingCatalog | None, eligible_tags: TagsLike
+) -> pl.DataFrame: ...
 def project_batch_savings_with_tags(
     aggregates: AggregatesLike,
     catalog: PricingCatalog | None,
@@ -581,6 +624,24 @@ def project_batch_savings_with_tags(
     return project_batch_savings(aggregates, catalog, eligible_tags=eligible_tags)
 
 
+@overload
+def classify_segments(
+    aggregates: pl.LazyFrame,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
+) -> pl.LazyFrame: ...
+@overload
+def classify_segments(
+    aggregates: EagerAggregatesLike,
+    catalog: PricingCatalog | None = None,
+    *,
+    eligible_tags: TagsLike = None,
+    tier: str = "batch",
+    price_at: str | None = None,
+) -> pl.DataFrame: ...
 def classify_segments(
     aggregates: AggregatesLike,
     catalog: PricingCatalog | None = None,
@@ -611,10 +672,10 @@ def classify_segments(
         >>> out.select("model", "status", "projected_batch_cost_usd").rows()
         [('gpt-5.5', 'projected', 2.5), ('llama-3.1-8b-instant', 'no_batch_tier', None), ('gpt-5.5', 'untagged', None)]
     """
-    tier = _check_tier(tier)
+    tier = check_tier(tier)
     checked = validated(aggregates, keep=[price_at] if price_at else ())
     tags = eligible_tag_set(eligible_tags)
     keyed = attach_rates(checked.frame, _check_catalog(catalog), tier, price_at)
-    classified = classify(keyed, tags).rename({"_rates_effective_at": "rates_effective_at"})
+    classified = classify(keyed, tags).rename({_EFFECTIVE: "rates_effective_at"})
     classified = checked.enforce(classified)
     return classified if checked.lazy else classified.collect()

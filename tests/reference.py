@@ -171,6 +171,7 @@ class NaiveCatalog:
         return cls(entries)
 
     def latest(self, provider: str, model: str):
+        provider = provider.strip().lower()  # providers match trimmed and lower-cased
         found = [e for e in self.entries if (e["provider"], e["model"]) == (provider, model)]
         if not found:
             return None
@@ -210,7 +211,7 @@ def project(rows, catalog, eligible_tags=None) -> list[dict]:
         tag = row["tag"]
         if tag is None or tag.lower() not in eligible:
             continue
-        rates = catalog.latest(row["provider"], row["model"])
+        rates = catalog.latest(row["provider"].strip().lower(), row["model"])
         if rates is None:
             continue
         b_in, b_out = rates.batch_input_per_million, rates.batch_output_per_million

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import batchframe as bf
-from batchframe._project import SPELLING_BUDGET, spellings
+from batchframe._rules import SPELLING_BUDGET, spellings
 
 
 def test_only_kelvin_sign_lowercases_into_ascii_letters() -> None:

@@ -283,11 +283,12 @@ def test_unknown_pairs_are_excluded_but_count_in_total(cat):
     rows = [
         big("nightly", 10.0),
         r("acme", "unknown", "nightly", 1_000_000, 500_000, 10.0, 1),
-        r("ACME", "big", "nightly", 1_000_000, 500_000, 10.0, 1),  # ids are case-sensitive
+        # providers match trimmed and lower-cased (spec §2); model ids are case-sensitive
+        r(" ACME ", "big", "nightly", 1_000_000, 500_000, 10.0, 1),
         r("acme", "BIG", "nightly", 1_000_000, 500_000, 10.0, 1),
     ]
-    expect(run(rows, cat), [("nightly", 10.0, 6.0, 4.0, 25.0, 1, 40.0)])
-    assert run(rows[1:], cat) == []
+    expect(run(rows, cat), [("nightly", 20.0, 12.0, 8.0, 50.0, 2, 40.0)])
+    assert run([rows[1], rows[3]], cat) == []
 
 
 def test_pair_without_batch_tier_is_excluded(cat):
@@ -642,10 +643,17 @@ def test_at_before_first_entry_falls_back_to_the_earliest_with_its_tier(cat):
 
 def test_unknown_pair_gives_none(cat):
     assert cat.latest("acme", "nope") is None
-    assert cat.latest("ACME", "big") is None  # case-sensitive ids
+    assert cat.latest("acme", "BIG") is None  # model ids are case-sensitive
     assert cat.latest("big", "acme") is None
     assert cat.at("acme", "nope", _utc(2025, 1, 1)) is None
-    assert cat.at("Acme", "hist", _utc(2025, 1, 1)) is None
+    assert cat.at("acme", "Hist", _utc(2025, 1, 1)) is None
+
+
+def test_provider_ids_match_trimmed_and_lower_cased(cat):
+    # spec §2: `OpenAI ` means `openai`, in latest() and at() as in the projection
+    assert cat.latest("ACME", "big") == cat.latest("acme", "big") is not None
+    assert cat.latest(" Acme\u00a0", "big") == cat.latest("acme", "big")
+    assert cat.at("Acme", "hist", _utc(2025, 1, 1)) == cat.at("acme", "hist", _utc(2025, 1, 1))
 
 
 def test_catalog_frame_has_one_row_per_entry_with_utc_datetime(cat):

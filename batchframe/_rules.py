@@ -1,0 +1,339 @@
+"""The shared vocabulary and rule tables of batchframe (a leaf: imports nothing of ours).
+
+Every rule that both engines apply is written here once, as data or as pure Python:
+tiers, statuses and their precedence, eligible-tag spellings, the whitespace set, the
+value checks and their messages, the provider tables, the reserved column prefix and
+the parsing of ``every=``. The Polars modules compile these tables into expressions;
+`batchframe.spark` compiles the few it needs per row (the spelling filter and the value
+checks) and hands everything else to the Polars code on the small folded result, so no
+rule has a second, hand-written copy. docs/semantics.md states the contract.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+__all__ = [
+    "ALREADY_DISCOUNTED_TIERS",
+    "DEFAULT_BATCH_ELIGIBLE_TAGS",
+    "RESERVED_PREFIX",
+    "STATUS_PRECEDENCE",
+    "TIERS",
+    "WHITESPACE",
+    "Every",
+    "TagsLike",
+    "ValueRule",
+    "bad_value_message",
+    "check_by",
+    "check_tier",
+    "eligible_tag_set",
+    "missing_column_message",
+    "parse_every",
+    "spellings",
+    "value_rules",
+]
+
+#: Tags that mark latency-insensitive traffic unless the caller names others.
+DEFAULT_BATCH_ELIGIBLE_TAGS: tuple[str, ...] = (
+    "background",
+    "offline",
+    "nightly",
+    "batch",
+    "bulk",
+    "async",
+)
+
+#: The tiers a projection can target.
+TIERS: tuple[str, ...] = ("batch", "flex")
+
+#: Service tiers that are already discounted: traffic that ran on them is never projected.
+ALREADY_DISCOUNTED_TIERS: tuple[str, ...] = ("batch", "flex")
+
+#: Why a segment is or is not projected, in the order the rules are applied: the first
+#: status whose condition holds is the segment's status.
+STATUS_PRECEDENCE: tuple[str, ...] = (
+    "already_batched",
+    "untagged",
+    "not_eligible",
+    "unknown_model",
+    "no_batch_tier",
+    "projected",
+)
+
+#: The categories of the public ``SEGMENT_STATUS`` Enum, in its (historical) order.
+STATUS_CATEGORIES: tuple[str, ...] = (
+    "projected",
+    "untagged",
+    "not_eligible",
+    "unknown_model",
+    "no_batch_tier",
+    "already_batched",
+)
+
+#: Every temporary column batchframe adds starts with this; inputs may not use it.
+RESERVED_PREFIX = "_bf_"
+
+#: The characters of Unicode's White_Space property, which log cleaning trims from
+#: provider ids, service tiers and tags (the same set as Rust's ``char::is_whitespace``;
+#: spelled out so that an engine whose ``trim`` or ``\\s`` is ASCII-only strips the same).
+WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+
+TagsLike = str | Iterable[str] | None
+
+
+# -- options --------------------------------------------------------------------------------
+
+
+def check_tier(tier: object) -> str:
+    """`tier` if it is a projection tier, else `ValueError` naming the choices."""
+    if tier not in TIERS:
+        raise ValueError(f"tier must be one of {list(TIERS)}, got {tier!r}")
+    assert isinstance(tier, str)
+    return tier
+
+
+def check_by(by: Sequence[str] | str | None) -> tuple[str, ...]:
+    """The breakdown keys of ``by=`` as a tuple without duplicates (``tag`` is implied)."""
+    if by is None:
+        return ()
+    keys = (by,) if isinstance(by, str) else tuple(by)
+    for key in keys:
+        if not isinstance(key, str) or key == "tag":
+            raise ValueError(f"by= takes input column names other than 'tag', got {key!r}")
+    return tuple(dict.fromkeys(keys))
+
+
+def eligible_tag_set(eligible_tags: TagsLike) -> list[str]:
+    """The lower-cased eligible set: None -> default, a bare string -> that one tag.
+
+    Examples:
+        >>> eligible_tag_set("Nightly"), eligible_tag_set(()), eligible_tag_set(None)[:2]
+        (['nightly'], [], ['background', 'offline'])
+    """
+    if eligible_tags is None:
+        return list(DEFAULT_BATCH_ELIGIBLE_TAGS)
+    if isinstance(eligible_tags, str):
+        eligible_tags = (eligible_tags,)
+    tags = list(eligible_tags)
+    for tag in tags:
+        if not isinstance(tag, str):
+            raise TypeError(f"eligible_tags must be strings, got {tag!r} ({type(tag).__name__})")
+    return sorted({tag.lower() for tag in tags})
+
+
+# -- eligible spellings ---------------------------------------------------------------------
+
+# The only characters outside ASCII whose Unicode lower case contains an ASCII letter
+# are U+0130 (-> "i" + U+0307, never a pure-ASCII word) and U+212A KELVIN SIGN (-> "k");
+# tests/test_project.py re-derives this from Polars' own lower-casing over all of Unicode.
+_NON_ASCII_PREIMAGES = {"k": ("\u212a",)}
+#: Above this many spellings the exact-match filter is skipped (the result is the same).
+SPELLING_BUDGET = 1 << 14
+
+
+def _preimages(char: str) -> tuple[str, ...]:
+    """Every character whose lower case is `char` (an ASCII character)."""
+    if "a" <= char <= "z":
+        return (char, char.upper(), *_NON_ASCII_PREIMAGES.get(char, ()))
+    return (char,)
+
+
+@functools.lru_cache(maxsize=64)
+def spellings(eligible: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Every string whose lower case is one of the (lower-case) `eligible` words.
+
+    None when a word is not ASCII or there would be more than `SPELLING_BUDGET`
+    spellings; the engines then fold every row instead of filtering first (the
+    eligibility rule itself is applied afterwards, on the folded segments).
+
+    Examples:
+        >>> sorted(s for s in spellings(("ok",)) if s.isascii())
+        ['OK', 'Ok', 'oK', 'ok']
+        >>> len(spellings(("ok",))), "o\\u212a" in spellings(("ok",))  # KELVIN SIGN lowers to k
+        (6, True)
+    """
+    per_word = []
+    for word in eligible:
+        if not word.isascii():
+            return None
+        per_word.append([_preimages(char) for char in word])
+    if sum(math.prod(len(c) for c in chars) for chars in per_word) > SPELLING_BUDGET:
+        return None
+    return tuple("".join(p) for chars in per_word for p in itertools.product(*chars))
+
+
+# -- value checks ---------------------------------------------------------------------------
+
+
+class ValueRule(NamedTuple):
+    """One check on an aggregate column: what is expected, and which predicate breaks it.
+
+    `predicate` is one of ``null``, ``nan``, ``infinite``, ``not_finite``, ``fractional``,
+    ``negative``; each engine compiles it. `summed`: a non-finite column sum reveals it.
+    `show`: the offending value is worth printing (a null is printed as ``null``).
+    """
+
+    expectation: str
+    predicate: str
+    summed: bool = False
+
+
+#: The aggregate columns whose values are checked, in the order they are reported.
+CHECKED_COLUMNS = (
+    "provider",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "cost_usd",
+    "request_count",
+)
+COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
+
+
+def value_rules(name: str, *, is_float: bool, is_unsigned: bool = False) -> list[ValueRule]:
+    """The checks of column `name`, given whether it holds floats or unsigned integers.
+
+    Examples:
+        >>> [r.predicate for r in value_rules("request_count", is_float=True)]
+        ['null', 'not_finite', 'fractional', 'negative']
+    """
+    if name in ("provider", "model"):
+        return [ValueRule("a string, not null", "null")]
+    if name == "cost_usd":
+        rules = [ValueRule("a finite number, not null", "null")]
+        if is_float:
+            rules += [
+                ValueRule("a finite number", "nan", summed=True),
+                ValueRule("a finite number", "infinite", summed=True),
+            ]
+        return rules
+    rules = [ValueRule("an integer >= 0, not null", "null")]
+    if is_float:
+        rules += [
+            ValueRule("a whole, finite number", "not_finite"),
+            ValueRule("a whole number", "fractional"),
+        ]
+    if not is_unsigned:
+        rules.append(ValueRule("an integer >= 0", "negative"))
+    return rules
+
+
+def describe(value: object) -> str:
+    """A value as an error message shows it (``null`` for None)."""
+    return "null" if value is None else repr(value)
+
+
+def bad_value_message(name: str, expectation: str, value: object, where: str) -> str:
+    """The message for a bad value: column, expectation, value, and where it is.
+
+    Examples:
+        >>> bad_value_message("input_tokens", "an integer >= 0", -3, "at row 1")
+        "column 'input_tokens': expected an integer >= 0, got -3 at row 1"
+    """
+    return f"column {name!r}: expected {expectation}, got {describe(value)} {where}"
+
+
+def missing_column_message(name: str, what: str, present: Sequence[str], hint: str = "") -> str:
+    """The message for a missing column, listing the columns that are there."""
+    return f"missing column {name!r}: {what}; the input has {list(present)}{hint}"
+
+
+# -- providers ------------------------------------------------------------------------------
+
+# Model-id patterns, applied to the trimmed, lower-cased id (docs/presets.md §5).
+PROVIDER_PATTERNS: tuple[tuple[str, str, str | None], ...] = (
+    # (provider, pattern, exclusion pattern)
+    (
+        "openai",
+        r"^(?:ft:)?(?:gpt-|chatgpt-|o[0-9]|text-embedding-|davinci|babbage|dall-e-|tts-|whisper-"
+        r"|computer-use-|codex-)",
+        r"^gpt-oss",  # open-weight: served by groq, together, fireworks, … -> ambiguous
+    ),
+    ("anthropic", r"^claude-[^@/]*$", None),  # "claude-…@2025…" is Vertex's id: another seller
+    ("google", r"^(?:models/)?gemini-", None),
+    ("mistral", r"^(?:mistral|ministral|codestral|magistral|devstral|pixtral|open-mistral)-", None),
+    ("groq", r"^llama[^/]*-(?:instant|versatile)$", None),  # Groq-only naming
+)
+
+#: Export provider names (lower-cased) -> catalog provider ids; others pass through.
+PROVIDER_ALIASES: dict[str, str] = {
+    # LiteLLM custom_llm_provider keys
+    "gemini": "google",
+    "vertex_ai": "google",
+    "vertex_ai_beta": "google",
+    "vertex_ai-language-models": "google",
+    "together_ai": "together",
+    "text-completion-openai": "openai",
+    "codestral": "mistral",
+    "text-completion-codestral": "mistral",
+    "fireworks_ai": "fireworks",
+    # Helicone provider names (legacy upper-case enum and gateway names)
+    "google-ai-studio": "google",
+    "vertex": "google",
+    "x": "xai",
+    "aws": "bedrock",
+}
+
+#: LiteLLM call types that book the cost of a Batch-API job.
+BATCH_CALL_TYPE = r"^a?(?:create|retrieve|cancel|list)_batch(?:es)?$"
+
+
+# -- periods --------------------------------------------------------------------------------
+
+
+class Every(NamedTuple):
+    """A parsed ``every=`` duration: the text Polars truncates by, and its finest unit.
+
+    Engines that fold rows before the truncation (Spark) floor timestamps to
+    `floor_us` microseconds first; every period boundary is a multiple of it, so the
+    truncation of the floored instant equals that of the instant.
+    """
+
+    text: str
+    floor_us: int
+
+
+_UNIT_US = {
+    "ns": 1,  # floored to a microsecond anyway
+    "us": 1,
+    "ms": 1_000,
+    "s": 1_000_000,
+    "m": 60_000_000,
+    "h": 3_600_000_000,
+    "d": 86_400_000_000,
+    "w": 86_400_000_000,
+    "mo": 86_400_000_000,
+    "q": 86_400_000_000,
+    "y": 86_400_000_000,
+}
+_PART = re.compile(r"(\d+)(ns|us|ms|mo|s|m|h|d|w|q|y)")
+
+
+def parse_every(every: object) -> Every:
+    """Validate a Polars duration for ``every=`` (``"1d"``, ``"6h"``, ``"1w"``, ``"1mo"`` …).
+
+    Raises `ValueError` for anything else, including a zero duration.
+
+    Examples:
+        >>> parse_every("1mo"), parse_every("1h30m").floor_us
+        (Every(text='1mo', floor_us=86400000000), 60000000)
+    """
+    if not isinstance(every, str):
+        raise TypeError(f"every= takes a duration string such as '1d' or '1mo', got {every!r}")
+    text = every.strip()
+    parts = _PART.findall(text)
+    if not text or "".join(n + u for n, u in parts) != text or all(int(n) == 0 for n, _ in parts):
+        raise ValueError(
+            f"every={every!r}: expected a Polars duration such as '1d', '6h', '1w', '1mo', "
+            "'1q' or '1y' (a whole number and a unit, not zero)"
+        )
+    return Every(text, min(_UNIT_US[unit] for _, unit in parts))
