@@ -8,6 +8,11 @@ __all__ = ["AggregateError", "BatchframeError", "CatalogError"]
 class BatchframeError(ValueError):
     """Base class of every error batchframe raises for bad data."""
 
+    def __str__(self) -> str:
+        # Raised inside a Polars query (a check that runs at collect time), the error comes
+        # back with the query plan appended; the message is what batchframe said.
+        return super().__str__().split("\n\nThis error occurred", 1)[0]
+
 
 class AggregateError(BatchframeError):
     """Request aggregates (or request logs) that do not match SPEC §1.

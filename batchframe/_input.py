@@ -89,7 +89,7 @@ EagerAggregatesLike = Union[
     Sequence[Mapping[str, Any]],
 ]
 #: Everything `project_batch_savings` accepts as aggregates (a LazyFrame gives a LazyFrame).
-AggregatesLike = Union[pl.LazyFrame, EagerAggregatesLike]
+AggregatesLike = pl.LazyFrame | EagerAggregatesLike
 
 _EMPTY_SCHEMA = pl.Schema(
     {
@@ -415,7 +415,8 @@ def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
 OPTIONAL_COLUMNS = ("already_batched", "period_start")
 
 
-def _optional_columns(schema: pl.Schema) -> list[pl.Expr]:
+def optional_columns(schema: pl.Schema) -> list[pl.Expr]:
+    """Casts of the optional columns the input has; `AggregateError` for a wrong type."""
     out: list[pl.Expr] = []
     if "already_batched" in schema:
         dtype = schema["already_batched"]
@@ -442,7 +443,7 @@ def validated(aggregates: AggregatesLike, keep: Sequence[str] = ()) -> Validated
     schema = data.collect_schema() if isinstance(data, pl.LazyFrame) else data.schema
     check_schema(schema)
     canonical = [_canonical(name, schema[name]) for name in AGGREGATE_COLUMNS]
-    canonical += _optional_columns(schema)
+    canonical += optional_columns(schema)
     carried = [n for n in OPTIONAL_COLUMNS if n in schema]
     for name in dict.fromkeys(keep):
         if name not in schema:

@@ -3,7 +3,7 @@
 `scan_request_logs` turns files (a path, a glob or a list) of Parquet, CSV, NDJSON or
 Arrow IPC into the canonical log frame of `LOG_SCHEMA`, through a column mapping or a
 named preset for a known export. `aggregate_request_logs` folds that frame into the
-request aggregates of SPEC §1, one tag per request, optionally per time period.
+request aggregates of docs/semantics.md §1, one tag per request, optionally per time period.
 """
 
 from __future__ import annotations
@@ -17,9 +17,22 @@ import polars as pl
 from batchframe._errors import AggregateError
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
 from batchframe._io import FORMATS, FileFormat, detect_format
-from batchframe._logschema import LOG_SCHEMA
-from batchframe._presets import PRESETS, Preset, infer_provider
-from batchframe._project import TagsLike, eligible_tag_set, spellings
+from batchframe._logschema import (
+    LOG_SCHEMA,
+    NO_TAGS,
+    clean_text,
+    parse_tags,
+    parse_timestamp,
+    single_tag,
+)
+from batchframe._presets import PRESETS, Preset, infer_provider, provider_alias
+from batchframe._rules import (
+    ALREADY_DISCOUNTED_TIERS,
+    TagsLike,
+    eligible_tag_set,
+    parse_every,
+    spellings,
+)
 
 __all__ = ["LOG_SCHEMA", "aggregate_request_logs", "scan_request_logs"]
 
@@ -28,7 +41,6 @@ Source = str | Path | Sequence[str | Path]
 LogsLike = pl.DataFrame | pl.LazyFrame
 
 _REQUIRED = ("model", "input_tokens", "output_tokens", "cost_usd")
-_TIERS_ALREADY_DISCOUNTED = ("batch", "flex")
 
 
 def _expand(source: Source) -> list[str]:
@@ -67,92 +79,73 @@ def _scan(paths: list[str], fmt: FileFormat) -> pl.LazyFrame:
         raise AggregateError(f"{where}: cannot read as {fmt}: {exc}") from None
 
 
-def _timestamp(dtype: pl.DataType) -> pl.Expr:
-    column = pl.col("timestamp")
-    if isinstance(dtype, pl.Datetime):
-        if dtype.time_zone is None:  # exports write UTC without saying so
-            return column.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-        return column.dt.convert_time_zone("UTC").cast(pl.Datetime("us", "UTC"))
-    if isinstance(dtype, pl.Date):
-        return column.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    if isinstance(dtype, pl.Null):
-        return column.cast(pl.Datetime("us", "UTC"))
-    text = column.cast(pl.String).str.strip_chars()
-    with_offset = text.str.replace(r"[zZ]$", "+00:00").str.to_datetime(
-        "%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us"
-    )
-    spaced = text.str.replace(" ", "T").str.replace(r"[zZ]$", "+00:00")
-    naive = spaced.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False, time_unit="us")
-    day = text.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us"))
-    spaced_offset = spaced.str.to_datetime("%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_unit="us")
-    return pl.coalesce(
-        with_offset.dt.convert_time_zone("UTC"),
-        spaced_offset.dt.convert_time_zone("UTC"),
-        naive.dt.replace_time_zone("UTC"),
-        day.dt.replace_time_zone("UTC"),
-    )
-
-
-def _tags(schema: pl.Schema) -> pl.Expr:
-    if "tags" in schema:
-        dtype = schema["tags"]
-        if isinstance(dtype, pl.List):
-            tags = pl.col("tags").cast(pl.List(pl.String))
-        else:  # JSON text such as ["nightly", "team-a"]
-            text = pl.col("tags").cast(pl.String).str.strip_chars()
-            tags = pl.when(text.is_null() | (text == "")).then(pl.lit("[]")).otherwise(text)
-            tags = tags.str.json_decode(pl.List(pl.String))
-    elif "tag" in schema:  # one tag per request: a one-element list (cheap; no list kernel)
-        tag = pl.col("tag").cast(pl.String)
-        empty = pl.lit([], dtype=pl.List(pl.String))
-        return pl.when(tag.is_null()).then(empty).otherwise(pl.concat_list(tag)).alias("tags")
-    else:
-        return pl.lit([], dtype=pl.List(pl.String)).alias("tags")
-    return tags.list.drop_nulls().fill_null(pl.lit([], dtype=pl.List(pl.String))).alias("tags")
-
-
-def normalize_logs(logs: pl.LazyFrame, where: str = "request logs") -> pl.LazyFrame:
-    """Any frame with (mapped) log columns -> exactly `LOG_SCHEMA`.
-
-    Needs ``model``, ``input_tokens``, ``output_tokens`` and ``cost_usd``; ``provider``
-    is null where the export names none (inferred when aggregating); tags come
-    from ``tags`` (a list, or JSON text of one) or a single ``tag``; ``request_count``
-    defaults to 1; ``already_batched`` comes from itself or from ``service_tier``
-    (``batch`` or ``flex``).
-    """
-    schema = logs.collect_schema()
+def check_log_columns(names: Sequence[str], where: str = "request logs") -> None:
+    """`AggregateError` for a missing required log column, listing the columns there are."""
     for name in _REQUIRED:
-        if name not in schema:
+        if name not in names:
             raise AggregateError(
-                f"{where}: missing column {name!r} after mapping; the logs have {schema.names()}; "
+                f"{where}: missing column {name!r} after mapping; the logs have {list(names)}; "
                 "map yours with columns={'their_name': '" + name + "'} or pick a preset"
             )
-    # Where the export names no provider it stays null here: `aggregate_request_logs`
-    # infers it from the model id once per segment, not once per request.
+
+
+def _tags(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    if "tags" in schema:
+        return parse_tags("tags", schema["tags"], origin.get("tags")).alias("tags")
+    if "tag" in schema:  # one tag per request
+        return single_tag(pl.col("tag")).alias("tags")
+    return NO_TAGS.alias("tags")
+
+
+def _already_batched(schema: pl.Schema) -> pl.Expr:
+    if "already_batched" in schema:
+        dtype = schema["already_batched"]
+        if not isinstance(dtype, (pl.Boolean, pl.Null)):
+            raise AggregateError(
+                f"request logs: column 'already_batched': expected booleans, got dtype {dtype}"
+            )
+        return pl.col("already_batched").cast(pl.Boolean).fill_null(False)
+    if "service_tier" in schema:
+        tier = clean_text(pl.col("service_tier")).str.to_lowercase()
+        return tier.is_in(list(ALREADY_DISCOUNTED_TIERS)).fill_null(False)
+    return pl.lit(False)
+
+
+def normalize_logs(
+    logs: pl.LazyFrame, where: str = "request logs", origin: Mapping[str, str] | None = None
+) -> pl.LazyFrame:
+    """Any frame with (mapped) log columns -> exactly `LOG_SCHEMA`: the one cleaning route.
+
+    Needs ``model``, ``input_tokens``, ``output_tokens`` and ``cost_usd``. ``provider`` is
+    trimmed (Unicode whitespace), lower-cased and mapped onto catalog ids, blank -> null
+    (inferred from the model when aggregating); tags come from ``tags`` (a list, or JSON
+    text of one) or a single ``tag``, each trimmed, blank ones dropped; ``request_count``
+    defaults to 1; ``already_batched`` comes from itself or from ``service_tier``. Text
+    that cannot be parsed (a timestamp, a tag list) raises `AggregateError` naming the
+    column as the file calls it (`origin` maps our names to the file's). Idempotent.
+    """
+    origin = dict(origin or {})
+    schema = logs.collect_schema()
+    check_log_columns(schema.names(), where)
     if "provider" in schema:
-        provider = pl.col("provider").cast(pl.String).str.strip_chars()
-        provider = pl.when(provider == "").then(None).otherwise(provider.str.to_lowercase())
+        provider = provider_alias(pl.col("provider"))
     else:
         provider = pl.lit(None, dtype=pl.String)
-    if "already_batched" in schema:
-        batched = pl.col("already_batched").cast(pl.Boolean)
-    elif "service_tier" in schema:
-        tier = pl.col("service_tier").cast(pl.String).str.strip_chars().str.to_lowercase()
-        batched = tier.is_in(list(_TIERS_ALREADY_DISCOUNTED))
+    if "timestamp" in schema:
+        timestamp = parse_timestamp("timestamp", schema["timestamp"], origin.get("timestamp"))
     else:
-        batched = pl.lit(False)
-    timestamp = _timestamp(schema["timestamp"]) if "timestamp" in schema else pl.lit(None)
+        timestamp = pl.lit(None, dtype=pl.Datetime("us", "UTC"))
     count = pl.col("request_count") if "request_count" in schema else pl.lit(1)
     return logs.select(
         provider.alias("provider"),
-        pl.col("model").cast(pl.String),
-        _tags(schema),
+        clean_text(pl.col("model")).alias("model"),
+        _tags(schema, origin),
         pl.col("input_tokens").cast(pl.Int64),
         pl.col("output_tokens").cast(pl.Int64),
         pl.col("cost_usd").cast(pl.Float64),
         count.cast(pl.Int64).alias("request_count"),
-        timestamp.cast(pl.Datetime("us", "UTC")).alias("timestamp"),
-        batched.fill_null(False).alias("already_batched"),
+        timestamp.alias("timestamp"),
+        _already_batched(schema).alias("already_batched"),
     )
 
 
@@ -201,19 +194,31 @@ def scan_request_logs(
         schema = logs.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise AggregateError(f"{where}: cannot read as {fmt}: {_first_line(exc)}") from None
+    origin: dict[str, str] = {}
     if columns:
+        if not isinstance(columns, Mapping):
+            raise TypeError(
+                "columns= takes a mapping of your column names onto ours, e.g. "
+                f"{{'prompt_tokens': 'input_tokens'}}; got {type(columns).__name__}"
+            )
         unknown = [name for name in columns if name not in schema]
         if unknown:
             raise AggregateError(
                 f"{where}: columns= maps {unknown[0]!r}, which is not in the file; it has {schema.names()}"
             )
-        logs = logs.rename(dict(columns))
+        targets = list(columns.values())
+        twice = next((name for name in targets if targets.count(name) > 1), None)
+        if twice is not None:
+            raise AggregateError(f"{where}: columns= maps two columns onto {twice!r}")
+        origin = {ours: theirs for theirs, ours in columns.items()}
+        kept = [name for name in schema.names() if name not in targets or name in columns]
+        logs = logs.select(kept).rename(dict(columns))
     if preset is not None:
         try:
             logs = _preset(preset)(logs, logs.collect_schema())
         except AggregateError as exc:
             raise AggregateError(f"{where}: {exc}") from None
-    return normalize_logs(logs, where)
+    return normalize_logs(logs, where, origin)
 
 
 def _preset(preset: str | Preset) -> Preset:
@@ -261,7 +266,7 @@ def aggregate_request_logs(
     timestamp: str = "timestamp",
     eligible_tags: TagsLike = None,
 ) -> LogsLike:
-    """Fold request logs into the request aggregates of SPEC §1.
+    """Fold request logs into the request aggregates of docs/semantics.md §1.
 
     One row per ``(provider, model, tag, already_batched)`` — and per ``period_start``
     with ``every`` (a Polars duration such as ``"1d"`` or ``"1mo"``, truncating the
@@ -281,40 +286,30 @@ def aggregate_request_logs(
         ...     "tag", "input_tokens", "cost_usd", "request_count").rows()
         [('Nightly', 10, 1.0, 1), ('nightly', 20, 2.0, 1), (None, 30, 3.0, 1)]
     """
+    if not isinstance(logs, (pl.DataFrame, pl.LazyFrame)):
+        raise TypeError(
+            "aggregate_request_logs takes a polars DataFrame or LazyFrame of request logs "
+            f"(e.g. from scan_request_logs), got {type(logs).__name__}"
+        )
     lazy = isinstance(logs, pl.LazyFrame)
     frame = logs if isinstance(logs, pl.LazyFrame) else logs.lazy()
+    period = parse_every(every) if every is not None else None
     schema = frame.collect_schema()
-    if "tags" not in schema or not isinstance(schema["tags"], pl.List):
-        frame = normalize_logs(frame)  # a plain table: fill in tags, counts, tier
-        schema = frame.collect_schema()
-    for name in ("provider", *_REQUIRED):
-        if name not in schema:
-            raise AggregateError(
-                f"request logs: missing column {name!r}; the logs have {schema.names()}"
-            )
-    frame = with_chosen_tag(frame, eligible_tags)
-    keys = [pl.col("provider"), pl.col("model"), pl.col("tag")]
-    keys.append(
-        pl.col("already_batched")
-        if "already_batched" in schema
-        else pl.lit(False).alias("already_batched")
-    )
-    if every is not None:
-        if timestamp not in schema:
-            raise AggregateError(
-                f"request logs: every={every!r} needs a timestamp column {timestamp!r}; "
-                f"the logs have {schema.names()}"
-            )
-        keys.append(pl.col(timestamp).dt.truncate(every).alias("period_start"))
-    count = pl.col("request_count") if "request_count" in schema else pl.len()
-    folded = frame.group_by(keys).agg(
-        pl.col("input_tokens").sum(),
-        pl.col("output_tokens").sum(),
-        pl.col("cost_usd").sum(),
-        count.sum().alias("request_count")
-        if "request_count" in schema
-        else count.alias("request_count"),
-    )
+    if period is not None and timestamp not in schema:
+        raise AggregateError(
+            f"request logs: every={every!r} needs a timestamp column {timestamp!r}; "
+            f"the logs have {schema.names()}"
+        )
+    origin = {}
+    if timestamp != "timestamp" and timestamp in schema:
+        frame = frame.drop("timestamp", strict=False).rename({timestamp: "timestamp"})
+        origin["timestamp"] = timestamp
+    # Every frame takes the same cleaning (idempotent on the output of scan_request_logs).
+    frame = with_chosen_tag(normalize_logs(frame, origin=origin), eligible_tags)
+    keys = [pl.col("provider"), pl.col("model"), pl.col("tag"), pl.col("already_batched")]
+    if period is not None:
+        keys.append(pl.col("timestamp").dt.truncate(period.text).alias("period_start"))
+    folded = frame.group_by(keys).agg(pl.col(SUMMED_COLUMNS).sum())
     order = list(FOLDED_LOG_COLUMNS)
     if every is not None:
         order.append("period_start")

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
-__all__ = ["LOG_SCHEMA"]
+from batchframe._errors import AggregateError
+from batchframe._rules import WHITESPACE
+
+__all__ = [
+    "LOG_SCHEMA",
+    "NO_TAGS",
+    "TAGS_DTYPE",
+    "checked_parse",
+    "clean_tags",
+    "clean_text",
+    "parse_tags",
+    "parse_timestamp",
+    "single_tag",
+]
 
 #: What `scan_request_logs` returns, column by column.
 LOG_SCHEMA = pl.Schema(
@@ -22,3 +37,106 @@ LOG_SCHEMA = pl.Schema(
         "already_batched": pl.Boolean(),  # ran on a batch or flex tier already: never projected again
     }
 )
+
+
+# -- the cleaning rules every log reader applies (generic path and presets alike) -----------
+
+TAGS_DTYPE = pl.List(pl.String())
+NO_TAGS = pl.lit([], dtype=TAGS_DTYPE)
+
+
+def clean_text(text: pl.Expr) -> pl.Expr:
+    """Text trimmed of Unicode whitespace (`_rules.WHITESPACE`); blank -> null."""
+    s = text.cast(pl.String).str.strip_chars(WHITESPACE)
+    return pl.when(s == "").then(pl.lit(None, dtype=pl.String)).otherwise(s)
+
+
+def clean_tags(tags: pl.Expr) -> pl.Expr:
+    """Each tag trimmed of whitespace; null and blank tags dropped; a null list -> []."""
+    element = pl.element().str.strip_chars(WHITESPACE)
+    kept = tags.cast(TAGS_DTYPE).list.eval(element.filter(element.is_not_null() & (element != "")))
+    return kept.fill_null(NO_TAGS)
+
+
+def _unparsed(column: str, what: str) -> Callable[[pl.Series], pl.Series]:
+    """A batch check: raise `AggregateError` for the first raw value that did not parse."""
+
+    def check(pair: pl.Series) -> pl.Series:
+        raw, parsed = pair.struct.field("raw"), pair.struct.field("parsed")
+        bad = raw.is_not_null() & parsed.is_null()
+        if bad.any():
+            raise AggregateError(f"column {column!r}: expected {what}, got {raw.filter(bad)[0]!r}")
+        return parsed
+
+    return check
+
+
+def checked_parse(
+    raw: pl.Expr, parsed: pl.Expr, column: str, what: str, dtype: pl.DataType
+) -> pl.Expr:
+    """`parsed`, raising `AggregateError` at collect time where `raw` held a value that
+    did not parse: never a silent null. `column` is the column's name in the file."""
+    return pl.struct(raw.alias("raw"), parsed.alias("parsed")).map_batches(
+        _unparsed(column, what), return_dtype=dtype, is_elementwise=True
+    )
+
+
+_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%#z"
+
+
+def parse_timestamp(name: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
+    """Column `name` as ``Datetime("us", "UTC")``; `column` names it in error messages.
+
+    Datetimes without a zone and dates are taken as UTC. Text in ``YYYY-MM-DD``,
+    ``YYYY-MM-DD HH:MM:SS[.f]`` or ISO 8601 (``T``, ``Z`` or a ``±HH[:MM]`` offset) is
+    parsed; text in any other form raises `AggregateError` naming the column and value.
+    """
+    col = pl.col(name)
+    utc = pl.Datetime("us", "UTC")
+    if isinstance(dtype, pl.Datetime):
+        zoned = col.dt.replace_time_zone("UTC") if dtype.time_zone is None else col
+        return zoned.dt.convert_time_zone("UTC").dt.cast_time_unit("us")
+    if isinstance(dtype, pl.Date):
+        return col.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
+    if isinstance(dtype, pl.Null):
+        return col.cast(utc)
+    if not isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
+        raise AggregateError(
+            f"column {column or name!r}: expected a timestamp, a date or text, got dtype {dtype}"
+        )
+    s = clean_text(col)
+    s = s.str.replace(r"^(\d{4}-\d{2}-\d{2})$", "${1}T00:00:00")
+    s = s.str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T")
+    s = pl.when(s.str.contains(r"(?i)(?:z|[+-]\d{2}(?::?\d{2})?)$")).then(s).otherwise(s + "Z")
+    parsed = s.str.to_datetime(_TIMESTAMP_FORMAT, time_unit="us", strict=False)
+    parsed = parsed.dt.convert_time_zone("UTC")
+    return checked_parse(clean_text(col), parsed, column or name, "a timestamp", utc)
+
+
+def parse_tags(name: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
+    """A tags column (a list, or JSON text of one) as a cleaned list of strings."""
+    col = pl.col(name)
+    if isinstance(dtype, pl.Null):
+        return NO_TAGS
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return clean_tags(col.cast(TAGS_DTYPE))
+    if not isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
+        raise AggregateError(
+            f"column {column or name!r}: expected a list of tags or JSON text of one, "
+            f"got dtype {dtype}"
+        )
+    text = clean_text(col)
+    text = pl.when(text == "null").then(pl.lit("[]")).otherwise(text)  # JSON null: no tags
+    # Only text that is a JSON array of strings is decoded; anything else is reported.
+    item = r'(?:"(?:[^"\\]|\\.)*"|null)'
+    is_list = text.str.contains(rf"^\[\s*(?:{item}\s*(?:,\s*{item}\s*)*)?\]$")
+    decoded = pl.when(is_list).then(text).otherwise(pl.lit(None, dtype=pl.String))
+    decoded = decoded.str.json_decode(TAGS_DTYPE)
+    checked = checked_parse(text, decoded, column or name, "a JSON list of tags", TAGS_DTYPE)
+    return clean_tags(checked)
+
+
+def single_tag(value: pl.Expr) -> pl.Expr:
+    """``[value]``, or ``[]`` when the value is null or blank."""
+    v = clean_text(value)
+    return pl.when(v.is_not_null()).then(pl.concat_list([v])).otherwise(NO_TAGS)

@@ -61,6 +61,13 @@ from typing import TypeAlias
 import polars as pl
 
 from batchframe._errors import AggregateError
+from batchframe._logschema import NO_TAGS, clean_text, parse_tags, parse_timestamp, single_tag
+from batchframe._rules import (
+    ALREADY_DISCOUNTED_TIERS,
+    BATCH_CALL_TYPE,
+    PROVIDER_ALIASES,
+    PROVIDER_PATTERNS,
+)
 
 __all__ = [
     "PRESETS",
@@ -78,43 +85,7 @@ __all__ = [
 #: ``(raw scanned LazyFrame, its schema) -> LazyFrame`` in batchframe's log column names.
 Preset: TypeAlias = Callable[[pl.LazyFrame, pl.Schema], pl.LazyFrame]
 
-_TAGS_DTYPE = pl.List(pl.String())
-_NO_TAGS = pl.lit([], dtype=_TAGS_DTYPE)
-_BATCH_TIERS = ("batch", "flex")
-
-# Model-id patterns, applied to the lower-cased id (presets.md section 5).
-_OPENAI = (
-    r"^(?:ft:)?(?:gpt-|chatgpt-|o[0-9]|text-embedding-|davinci|babbage|dall-e-|tts-|whisper-"
-    r"|computer-use-|codex-)"
-)
-_OPEN_WEIGHT_OPENAI = r"^gpt-oss"  # served by groq, together, fireworks, … -> ambiguous
-_ANTHROPIC = r"^claude-[^@/]*$"  # "claude-…@2025…" is Vertex's id: another seller
-_GOOGLE = r"^(?:models/)?gemini-"
-_MISTRAL = r"^(?:mistral|ministral|codestral|magistral|devstral|pixtral|open-mistral)-"
-_GROQ = r"^llama[^/]*-(?:instant|versatile)$"  # Groq-only naming; plain llama-* is ambiguous
-
-# Export provider names (lower-cased) -> catalog provider ids; others pass through lower-cased.
-_PROVIDER_ALIASES: dict[str, str] = {
-    # LiteLLM custom_llm_provider keys
-    "gemini": "google",
-    "vertex_ai": "google",
-    "vertex_ai_beta": "google",
-    "vertex_ai-language-models": "google",
-    "together_ai": "together",
-    "text-completion-openai": "openai",
-    "codestral": "mistral",
-    "text-completion-codestral": "mistral",
-    "fireworks_ai": "fireworks",
-    # Helicone provider names (legacy upper-case enum and gateway names)
-    "google-ai-studio": "google",
-    "vertex": "google",
-    "x": "xai",
-    "aws": "bedrock",
-}
-
-_BATCH_CALL_TYPE = r"^a?(?:create|retrieve|cancel|list)_batch(?:es)?$"
-
-_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%#z"
+_NO_TAGS = NO_TAGS
 
 
 # ----------------------------------------------------------------------------------------------
@@ -124,7 +95,7 @@ _TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S%.f%#z"
 def infer_provider(model: pl.Expr) -> pl.Expr:
     """The catalog provider id for a model id, or null when the id is ambiguous.
 
-    Case-insensitive; patterns from presets.md section 5 (provider model-id conventions):
+    Case-insensitive; patterns from docs/presets.md §5 (provider model-id conventions):
     ``gpt-*``, ``chatgpt-*``, ``o1*``/``o3*``/``o4*`` … -> openai (not ``gpt-oss-*``, which many
     sellers host); ``claude-*`` -> anthropic (not Vertex's ``claude-…@date``); ``gemini-*`` and
     ``models/gemini-*`` -> google; ``mistral-*``, ``ministral-*``, ``codestral-*``, ``magistral-*``,
@@ -139,20 +110,16 @@ def infer_provider(model: pl.Expr) -> pl.Expr:
         >>> ids.select(infer_provider(pl.col("m")).alias("provider"))["provider"].to_list()
         ['openai', None, 'groq']
     """
-    m = model.cast(pl.String).str.strip_chars().str.to_lowercase()
-    return (
-        pl.when(m.str.contains(_OPENAI) & ~m.str.contains(_OPEN_WEIGHT_OPENAI))
-        .then(pl.lit("openai"))
-        .when(m.str.contains(_ANTHROPIC))
-        .then(pl.lit("anthropic"))
-        .when(m.str.contains(_GOOGLE))
-        .then(pl.lit("google"))
-        .when(m.str.contains(_MISTRAL))
-        .then(pl.lit("mistral"))
-        .when(m.str.contains(_GROQ))
-        .then(pl.lit("groq"))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )
+    m = clean_text(model).str.to_lowercase()
+    chain: pl.Expr | None = None
+    for provider, pattern, exclusion in PROVIDER_PATTERNS:
+        matches = m.str.contains(pattern)
+        if exclusion is not None:
+            matches = matches & ~m.str.contains(exclusion)
+        step = pl.when(matches) if chain is None else chain.when(matches)  # type: ignore[attr-defined]
+        chain = step.then(pl.lit(provider))
+    assert chain is not None
+    return chain.otherwise(pl.lit(None, dtype=pl.String))
 
 
 def provider_alias(provider: pl.Expr) -> pl.Expr:
@@ -169,8 +136,7 @@ def provider_alias(provider: pl.Expr) -> pl.Expr:
         >>> names.select(provider_alias(pl.col("p")).alias("p"))["p"].to_list()
         ['google', 'openai', 'together', 'azure', None]
     """
-    p = provider.cast(pl.String).str.strip_chars().str.to_lowercase().replace(_PROVIDER_ALIASES)
-    return pl.when(p == "").then(pl.lit(None, dtype=pl.String)).otherwise(p)
+    return clean_text(provider).str.to_lowercase().replace(PROVIDER_ALIASES)
 
 
 def strip_provider_prefix(model: pl.Expr, provider: pl.Expr) -> pl.Expr:
@@ -180,7 +146,7 @@ def strip_provider_prefix(model: pl.Expr, provider: pl.Expr) -> pl.Expr:
     verbatim (case-insensitively) and through `provider_alias` (so ``gemini/…`` is stripped for
     provider ``gemini`` or ``google``). Otherwise the id is kept whole: Groq's
     ``openai/gpt-oss-120b`` and OpenRouter's ``anthropic/claude-opus-4.8`` are real provider-side
-    ids (presets.md section 1 and 5).
+    ids (docs/presets.md §1 and §5).
 
     Examples:
         >>> import polars as pl
@@ -191,7 +157,7 @@ def strip_provider_prefix(model: pl.Expr, provider: pl.Expr) -> pl.Expr:
         ['gemini-2.5-flash', 'openai/gpt-oss-120b']
     """
     m = model.cast(pl.String)
-    p = provider.cast(pl.String).str.strip_chars().str.to_lowercase()
+    p = clean_text(provider).str.to_lowercase()
     prefix = m.str.extract(r"^([^/]+)/", 1)
     same = (prefix.str.to_lowercase() == p) | (provider_alias(prefix) == provider_alias(p))
     return pl.when(same.fill_null(False)).then(m.str.replace(r"^[^/]+/", "")).otherwise(m)
@@ -218,10 +184,7 @@ def _first(schema: pl.Schema, *names: str) -> str | None:
     return next((name for name in names if name in schema), None)
 
 
-def _blank_to_null(text: pl.Expr) -> pl.Expr:
-    """Strip whitespace; blank strings become null."""
-    s = text.str.strip_chars()
-    return pl.when(s == "").then(pl.lit(None, dtype=pl.String)).otherwise(s)
+_blank_to_null = clean_text
 
 
 def _text(name: str) -> pl.Expr:
@@ -266,52 +229,22 @@ def _money(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
 
 
 def _timestamp(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
-    """A start-time column as Datetime("us", "UTC"); offset-less values are UTC."""
-    dtype = schema[name]
-    col = pl.col(name)
-    if isinstance(dtype, pl.Datetime):
-        utc = (
-            col.dt.replace_time_zone("UTC")
-            if dtype.time_zone is None
-            else col.dt.convert_time_zone("UTC")
-        )
-        return utc.dt.cast_time_unit("us")
-    if dtype == pl.Date:
-        return col.cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-    if dtype == pl.Null:
-        return pl.lit(None, dtype=pl.Datetime("us", "UTC"))
-    if dtype != pl.String:
-        raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a timestamp")
-    s = _blank_to_null(col)
-    s = s.str.replace(r"^(\d{4}-\d{2}-\d{2})$", "${1}T00:00:00")
-    s = s.str.replace(r"^(\d{4}-\d{2}-\d{2}) ", "${1}T")
-    s = pl.when(s.str.contains(r"(?i)(?:z|[+-]\d{2}(?::?\d{2})?)$")).then(s).otherwise(s + "Z")
-    return s.str.to_datetime(_TIMESTAMP_FORMAT, time_unit="us")
-
-
-def _clean_tags(tags: pl.Expr) -> pl.Expr:
-    """Drop null and blank elements; a null list becomes []."""
-    element = pl.element()
-    kept = tags.list.eval(element.filter(element.is_not_null() & (element.str.strip_chars() != "")))
-    return kept.fill_null(_NO_TAGS)
+    """A start-time column as Datetime("us", "UTC") by the shared rule (offset-less = UTC)."""
+    try:
+        return parse_timestamp(name, schema[name], name)
+    except AggregateError as exc:
+        raise _fail(preset, schema, str(exc)) from None
 
 
 def _tag_list(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
     """A tags column that is a native list or JSON text (``["a", "b"]``, ``[]``, blank, null)."""
-    dtype = schema[name]
-    if dtype == pl.Null:
-        return _NO_TAGS
-    if isinstance(dtype, (pl.List, pl.Array)):
-        return _clean_tags(pl.col(name).cast(_TAGS_DTYPE))
-    if dtype == pl.String:
-        return _clean_tags(_blank_to_null(pl.col(name)).str.json_decode(_TAGS_DTYPE))
-    raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a list of tags")
+    try:
+        return parse_tags(name, schema[name], name)
+    except AggregateError as exc:
+        raise _fail(preset, schema, str(exc)) from None
 
 
-def _single_tag(value: pl.Expr) -> pl.Expr:
-    """``[value]``, or ``[]`` when the value is null or blank."""
-    v = _blank_to_null(value.cast(pl.String))
-    return pl.when(v.is_not_null()).then(pl.concat_list([v])).otherwise(_NO_TAGS)
+_single_tag = single_tag
 
 
 def _struct_path(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
@@ -337,7 +270,7 @@ def _json_value(schema: pl.Schema, name: str, path: Sequence[str]) -> pl.Expr | 
 
 
 def _is_batch_tier(tier: pl.Expr) -> pl.Expr:
-    return tier.str.strip_chars().str.to_lowercase().is_in(_BATCH_TIERS).fill_null(False)
+    return clean_text(tier).str.to_lowercase().is_in(ALREADY_DISCOUNTED_TIERS).fill_null(False)
 
 
 def _service_tier_flags(schema: pl.Schema) -> list[pl.Expr]:
@@ -433,8 +366,8 @@ def litellm_spendlogs(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
         columns.append(_timestamp(name, schema, start).alias("timestamp"))
     flags = _service_tier_flags(schema)
     if "call_type" in schema and schema["call_type"] == pl.String:
-        call_type = pl.col("call_type").str.strip_chars().str.to_lowercase()
-        flags.append(call_type.str.contains(_BATCH_CALL_TYPE).fill_null(False))
+        call_type = clean_text(pl.col("call_type")).str.to_lowercase()
+        flags.append(call_type.str.contains(BATCH_CALL_TYPE).fill_null(False))
     if "metadata" in schema:
         for path in (("usage_object", "service_tier"), ("additional_usage_values", "service_tier")):
             tier = _json_value(schema, "metadata", path)

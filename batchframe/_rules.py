@@ -254,8 +254,10 @@ PROVIDER_PATTERNS: tuple[tuple[str, str, str | None], ...] = (
     # (provider, pattern, exclusion pattern)
     (
         "openai",
-        r"^(?:ft:)?(?:gpt-|chatgpt-|o[0-9]|text-embedding-|davinci|babbage|dall-e-|tts-|whisper-"
-        r"|computer-use-|codex-)",
+        (
+            r"^(?:ft:)?(?:gpt-|chatgpt-|o[0-9]|text-embedding-|davinci|babbage|dall-e-|tts-"
+            r"|whisper-|computer-use-|codex-)"
+        ),
         r"^gpt-oss",  # open-weight: served by groq, together, fireworks, … -> ambiguous
     ),
     ("anthropic", r"^claude-[^@/]*$", None),  # "claude-…@2025…" is Vertex's id: another seller

@@ -279,7 +279,7 @@ def test_custom_columns_and_malformed_json(
         'model,prompt,completion,usd,tags\ngpt-5.5,1,1,1.0,"[""ok"", oops]"\n', encoding="utf-8"
     )
     err = one_line_error(*run(capsys, "project", "--logs", str(bad), *maps, "--quiet"))
-    assert f"{bad}: cannot read: a tag column holds malformed JSON" in err
+    assert "column 'tags': expected a JSON list of tags, got '[\"ok\", oops]'" in err
     assert "THEIRS=OURS" in one_line_error(
         *run(capsys, "project", "--logs", str(good), "--map", "prompt")
     )

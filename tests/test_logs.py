@@ -141,7 +141,10 @@ def test_malformed_json_tags_fail_at_collect(tmp_path: Path) -> None:
         'model,prompt_tokens,completion_tokens,spend,tags\ngpt-5.5,1,1,1.0,"[""ok"", oops]"\n'
     )
     logs = bf.scan_request_logs(path, columns=MAPPING)
-    with pytest.raises(pl.exceptions.ComputeError):
+    # one policy for text that cannot be parsed: a named error, never a silent empty list
+    with pytest.raises(
+        bf.AggregateError, match=r"""^column 'tags': expected a JSON list of tags, got '\["ok", oops\]'$"""
+    ):
         logs.collect()
 
 
