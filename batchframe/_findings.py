@@ -191,11 +191,6 @@ def as_findings(findings: FindingsLike, *, tier: str | None = None) -> list[Batc
     return [BatchFinding(**dict(zip(_FINDING_FIELDS, row)), tier=t) for row, t in zip(rows, tiers)]
 
 
-# The columns the sentence is made of, in `_sentence`'s order (the rate comes from a tier).
-_SENTENCE_COLUMNS = ("tag", "share_of_spend_pct", "projected_savings_usd")
-_SENTENCE_TAIL = ("discount_pct", "request_count")
-
-
 def _summaries(parts: pl.Series) -> pl.Series:
     """The sentences of a struct series of (tag, share, savings, tier, discount, count).
 
@@ -204,11 +199,11 @@ def _summaries(parts: pl.Series) -> pl.Series:
     """
     texts: list[str | None] = []
     for tag, share, savings, tier, discount, count in parts.struct.unnest().iter_rows():
-        if tag is None or share is None or savings is None or discount is None or count is None:
+        if any(part is None for part in (tag, share, savings, discount, count)):
             texts.append(None)
-            continue
-        rate = RATE_NAMES["flex" if tier == "flex" else "batch"]
-        texts.append(_sentence(tag, share, savings, rate, discount, count))
+        else:
+            rate = RATE_NAMES["flex" if tier == "flex" else "batch"]
+            texts.append(_sentence(tag, share, savings, rate, discount, count))
     return pl.Series(parts.name, texts, dtype=pl.String)
 
 
@@ -232,8 +227,14 @@ def with_summary(findings: pl.LazyFrame, tier: str | None = None) -> pl.LazyFram
         tag=nightly is 50.0% of spend and batch-eligible → ~$2.67 saved at the Batch API rate (−50%) on 10 request(s)
     """
     tier_of = pl.lit(tier, dtype=pl.String) if tier is not None else pl.col("tier")
+    # The sentence's parts in `_sentence`'s order, the tier in the rate's place.
     parts = pl.struct(
-        *_SENTENCE_COLUMNS, tier_of.alias("tier"), *_SENTENCE_TAIL
-    )  # field names are the columns' own, unique
+        "tag",
+        "share_of_spend_pct",
+        "projected_savings_usd",
+        tier_of.alias("tier"),
+        "discount_pct",
+        "request_count",
+    )
     sentence = parts.map_batches(_summaries, return_dtype=pl.String, is_elementwise=True)
     return findings.with_columns(sentence.alias("summary"))
