@@ -294,14 +294,17 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
     return frame, args.file
 
 
-def _chart(kind: str, frame: pl.DataFrame | pl.LazyFrame, path: str) -> None:
-    """Draw a chart with the plot extra (imported only when a chart is asked for)."""
+def _chart(kind: str, frame: pl.DataFrame | pl.LazyFrame, path: str, **options: Any) -> None:
+    """Draw a chart with the plot extra (imported only when a chart is asked for).
+
+    `options` go to the chart function (``tier=`` for ``plot_savings``).
+    """
     try:
         from batchframe import _plot
     except ImportError as exc:  # pragma: no cover - the module itself has no hard imports
         raise CliError(str(exc)) from None
     try:
-        _plot.save_chart(getattr(_plot, kind)(frame), path)
+        _plot.save_chart(getattr(_plot, kind)(frame, **options), path)
     except ImportError as exc:
         raise CliError(str(exc)) from None
     except (OSError, ValueError) as exc:
@@ -407,7 +410,7 @@ def _run(args: argparse.Namespace) -> None:
         raise CliError(f"{where}: {exc}") from None
     assert isinstance(findings, pl.DataFrame)
     if args.chart:
-        _chart("plot_savings", findings, args.chart)
+        _chart("plot_savings", findings, args.chart, tier=getattr(args, "tier", "batch"))
     _emit(_render(findings, args.format), args.output)
 
 

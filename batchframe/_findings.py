@@ -1,14 +1,21 @@
-"""Findings: the output schema, the summary sentence (as a Polars expression) and `BatchFinding`."""
+"""Findings: the output schema, the summary sentence and `BatchFinding`."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 import polars as pl
 
-__all__ = ["FINDINGS_SCHEMA", "BatchFinding", "as_findings", "with_fixed_text", "with_summary"]
+__all__ = [
+    "FINDINGS_SCHEMA",
+    "RATE_NAMES",
+    "TIERS",
+    "BatchFinding",
+    "as_findings",
+    "check_tier",
+    "tiers_of",
+    "with_summary",
+]
 
 #: The findings frame, column by column (SPEC §3).
 FINDINGS_SCHEMA = pl.Schema(
@@ -29,10 +36,35 @@ _SUMMARY = (
     "tag={tag} is {share:.1f}% of spend and batch-eligible \u2192 ~${savings:.2f} saved at the "
     "{rate} rate (\u2212{discount:.0f}%) on {count} request(s)"
 )
-_RATE_NAMES = {"batch": "Batch API", "flex": "Flex"}
-# The same sentence for pl.format, whose placeholders take no names or format specs: the
-# numbers arrive already formatted by `with_fixed_text`, in the sentence's own order.
-_POLARS_SUMMARY = re.sub(r"\{[^}]*\}", "{}", _SUMMARY)
+#: The rate each tier is named by in the sentence and on the charts.
+RATE_NAMES = {"batch": "Batch API", "flex": "Flex"}
+#: The tiers a projection can be made at.
+TIERS = tuple(RATE_NAMES)
+
+
+def check_tier(tier: object) -> str:
+    """`tier` itself when it is ``"batch"`` or ``"flex"``; a `ValueError` otherwise.
+
+    Examples:
+        >>> check_tier("flex")
+        'flex'
+        >>> check_tier("Flex")
+        Traceback (most recent call last):
+        ...
+        ValueError: tier must be one of ['batch', 'flex'], got 'Flex'
+    """
+    if not isinstance(tier, str) or tier not in TIERS:
+        raise ValueError(f"tier must be one of {list(TIERS)}, got {tier!r}")
+    return tier
+
+
+def _sentence(
+    tag: str, share: float, savings: float, rate: str, discount: float, count: int
+) -> str:
+    """The summary sentence of one finding (Python's own float formatting)."""
+    return _SUMMARY.format(
+        tag=tag, share=share, savings=savings, rate=rate, discount=discount, count=count
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +90,7 @@ class BatchFinding:
     tier: str = "batch"
 
     def __repr__(self) -> str:
-        rate = _RATE_NAMES.get(self.tier, self.tier)
+        rate = RATE_NAMES.get(self.tier, self.tier)
         return (
             f"BatchFinding(tag={self.tag!r}: ${self.projected_savings_usd:,.2f} saved of "
             f"${self.eligible_spend_usd:,.2f} at the {rate} rate (\u2212{self.discount_pct():.0f}%), "
@@ -73,13 +105,13 @@ class BatchFinding:
 
     def summary(self) -> str:
         """The one-sentence summary, identical to the frame's ``summary`` column."""
-        return _SUMMARY.format(
-            tag=self.tag,
-            share=self.share_of_spend_pct,
-            savings=self.projected_savings_usd,
-            rate=_RATE_NAMES[self.tier],
-            discount=self.discount_pct(),
-            count=self.request_count,
+        return _sentence(
+            self.tag,
+            self.share_of_spend_pct,
+            self.projected_savings_usd,
+            RATE_NAMES[self.tier],
+            self.discount_pct(),
+            self.request_count,
         )
 
 
@@ -88,8 +120,49 @@ _FINDING_FIELDS = tuple(f.name for f in fields(BatchFinding) if f.name != "tier"
 FindingsLike = pl.DataFrame | pl.LazyFrame
 
 
-def as_findings(findings: FindingsLike) -> list[BatchFinding]:
+def tiers_of(findings: pl.DataFrame, tier: str | None = None) -> list[str]:
+    """The tier of each row: `tier` if given, else the frame's ``tier`` column, else batch.
+
+    A findings frame of `project_batch_savings` has no ``tier`` column (the caller knows
+    the tier it projected at); a frame that has one (a partial, say) names each row's.
+
+    Raises:
+        ValueError: `tier`, or a value of the ``tier`` column, is not ``"batch"`` or
+            ``"flex"``.
+
+    Examples:
+        >>> import polars as pl
+        >>> tiers_of(pl.DataFrame({"tag": ["a", "b"]}))
+        ['batch', 'batch']
+        >>> tiers_of(pl.DataFrame({"tag": ["a", "b"]}), "flex")
+        ['flex', 'flex']
+        >>> tiers_of(pl.DataFrame({"tag": ["a", "b"], "tier": ["flex", "batch"]}))
+        ['flex', 'batch']
+    """
+    if tier is not None:
+        return [check_tier(tier)] * findings.height
+    if "tier" not in findings.columns:
+        return ["batch"] * findings.height
+    tiers = findings["tier"].to_list()
+    for row, value in enumerate(tiers):
+        if value not in TIERS:
+            raise ValueError(
+                f"column 'tier', row {row}: tier must be one of {list(TIERS)}, got {value!r}"
+            )
+    return tiers
+
+
+def as_findings(findings: FindingsLike, *, tier: str | None = None) -> list[BatchFinding]:
     """The rows of a findings frame as `BatchFinding` objects, in frame order.
+
+    `tier` is the tier the frame was projected at (``"batch"`` or ``"flex"``); it names
+    the rate in each finding's `BatchFinding.summary`. When None, the frame's ``tier``
+    column gives it if there is one, else ``"batch"``: pass ``tier="flex"`` for the
+    findings of a ``tier="flex"`` projection.
+
+    Raises:
+        ValueError: a finding column is missing, or the tier is not ``"batch"`` or
+            ``"flex"``.
 
     Examples:
         >>> import polars as pl, batchframe as bf
@@ -100,7 +173,12 @@ def as_findings(findings: FindingsLike) -> list[BatchFinding]:
         ... })
         >>> [f.tag for f in bf.as_findings(bf.project_batch_savings(agg))]
         ['nightly']
+        >>> flex = bf.project_batch_savings(agg, tier="flex")
+        >>> [f.tier for f in bf.as_findings(flex, tier="flex")]
+        ['flex']
     """
+    if tier is not None:
+        check_tier(tier)
     if isinstance(findings, pl.LazyFrame):
         findings = findings.collect()
     missing = [name for name in _FINDING_FIELDS if name not in findings.columns]
@@ -108,116 +186,55 @@ def as_findings(findings: FindingsLike) -> list[BatchFinding]:
         raise ValueError(
             f"not a findings frame: missing column {missing[0]!r} (columns: {findings.columns})"
         )
-    # The tier is not a column; the summary sentence names it.
-    tier = pl.when(pl.col("summary").str.contains(" at the Flex rate ", literal=True))
-    tiers = findings.select(tier.then(pl.lit("flex")).otherwise(pl.lit("batch")))
+    tiers = tiers_of(findings, tier)
     rows = findings.select(_FINDING_FIELDS).rows()
-    return [
-        BatchFinding(**dict(zip(_FINDING_FIELDS, row)), tier=t)
-        for row, t in zip(rows, tiers.to_series())
-    ]
+    return [BatchFinding(**dict(zip(_FINDING_FIELDS, row)), tier=t) for row, t in zip(rows, tiers)]
 
 
-# -- exact fixed-point formatting as Polars expressions ---------------------------------
+def _summaries(parts: pl.Series) -> pl.Series:
+    """The sentences of a struct series of (tag, share, savings, tier, discount, count).
 
-_SPLITTER = 134_217_729.0  # 2**27 + 1, Veltkamp's splitting constant for float64
-
-
-def with_fixed_text(frame: pl.LazyFrame, columns: Mapping[str, tuple[str, int]]) -> pl.LazyFrame:
-    """Add ``alias = format(col, f".{decimals}f")`` for each ``alias: (col, decimals)``.
-
-    Python rounds the exact binary value of a float half-to-even. Scaling by
-    ``10**decimals`` rounds too, so the exact product is recovered as ``p + err``
-    (Dekker's error-free product; ``10**decimals`` has no low part to split off) and
-    ``err`` decides only when ``p`` lands exactly on a half. Exact for
-    ``abs(x) < 2**52 / 10**decimals`` (4.5e13 at two decimals). Built in small stages
-    of helper columns, so the plan stays small and cheap to optimise.
-
-    Examples:
-        >>> import polars as pl
-        >>> lf = pl.LazyFrame({"x": [2.675, 0.125, 12.25, 17.5, -0.001, 2.5]})
-        >>> with_fixed_text(lf, {"text": ("x", 2)}).collect()["text"].to_list()
-        ['2.67', '0.12', '12.25', '17.50', '-0.00', '2.50']
-        >>> [format(v, ".2f") for v in lf.collect()["x"]]
-        ['2.67', '0.12', '12.25', '17.50', '-0.00', '2.50']
+    A null in any part gives a null sentence; a tier other than ``"flex"`` (null too)
+    names the Batch API rate.
     """
-
-    def tmp(alias: str, part: str) -> pl.Expr:
-        return pl.col(f"__fx_{alias}_{part}")
-
-    abs_: list[pl.Expr] = []
-    scaled: list[pl.Expr] = []
-    high: list[pl.Expr] = []
-    err: list[pl.Expr] = []
-    whole: list[pl.Expr] = []
-    digits: list[pl.Expr] = []
-    for alias, (name, decimals) in columns.items():
-        scale = 10.0**decimals
-        a, p = tmp(alias, "a"), tmp(alias, "p")
-        abs_.append(pl.col(name).abs().alias(f"__fx_{alias}_a"))
-        scaled.append((a * scale).alias(f"__fx_{alias}_p"))
-        high.append(((a * _SPLITTER) - ((a * _SPLITTER) - a)).alias(f"__fx_{alias}_hi"))
-        hi = tmp(alias, "hi")
-        err.append(((hi * scale - p) + (a - hi) * scale).alias(f"__fx_{alias}_err"))
-        whole.append(p.floor().alias(f"__fx_{alias}_whole"))
-        w, frac, e = tmp(alias, "whole"), p - tmp(alias, "whole"), tmp(alias, "err")
-        up = (frac > 0.5) | ((frac == 0.5) & ((e > 0) | ((e == 0) & ((w % 2) == 1))))
-        n = (w + up.cast(pl.Float64)).cast(pl.Int64, strict=False)  # null where not finite
-        if decimals:
-            unit = 10**decimals
-            text = pl.concat_str(
-                (n // unit).cast(pl.String),
-                pl.lit("."),
-                (n % unit).cast(pl.String).str.zfill(decimals),
-            )
+    texts: list[str | None] = []
+    for tag, share, savings, tier, discount, count in parts.struct.unnest().iter_rows():
+        if any(part is None for part in (tag, share, savings, discount, count)):
+            texts.append(None)
         else:
-            text = n.cast(pl.String)
-        x = pl.col(name)
-        negative = (x < 0) | ((x == 0) & ((1.0 / x) < 0))  # -0.0 prints as "-0.00" too
-        sign = pl.when(negative).then(pl.lit("-")).otherwise(pl.lit(""))
-        digits.append(
-            pl.when(x.is_finite())
-            .then(pl.concat_str(sign, text))
-            .when(x.is_nan())
-            .then(pl.lit("nan"))
-            .otherwise(pl.concat_str(sign, pl.lit("inf")))
-            .alias(alias)
-        )
-    return (
-        frame.with_columns(abs_)
-        .with_columns(scaled + high)
-        .with_columns(err + whole)
-        .with_columns(digits)
-        .drop(pl.selectors.starts_with("__fx_"))
-    )
+            rate = RATE_NAMES["flex" if tier == "flex" else "batch"]
+            texts.append(_sentence(tag, share, savings, rate, discount, count))
+    return pl.Series(parts.name, texts, dtype=pl.String)
 
 
 def with_summary(findings: pl.LazyFrame, tier: str | None = None) -> pl.LazyFrame:
     """Add the ``summary`` column, built from the frame's own finding columns.
 
     The rate named in the sentence comes from `tier`, or else from the frame's ``tier``
-    column (``"batch"`` or ``"flex"``).
+    column (``"flex"`` names the Flex rate, anything else the Batch API rate). The
+    numbers are formatted by Python itself, exactly as `BatchFinding.summary` does: the
+    frame is a finished findings frame (one row per finding), so the few sentences are
+    built in Python when the frame is collected; the frame stays lazy.
+
+    Examples:
+        >>> import polars as pl
+        >>> lf = pl.LazyFrame({
+        ...     "tag": ["nightly"], "share_of_spend_pct": [50.0],
+        ...     "projected_savings_usd": [2.675], "discount_pct": [50.0],
+        ...     "request_count": pl.Series([10], dtype=pl.UInt64),
+        ... })
+        >>> print(with_summary(lf, "batch").collect()["summary"][0])
+        tag=nightly is 50.0% of spend and batch-eligible → ~$2.67 saved at the Batch API rate (−50%) on 10 request(s)
     """
-    texts = {
-        "_share_text": ("share_of_spend_pct", 1),
-        "_savings_text": ("projected_savings_usd", 2),
-        "_discount_text": ("discount_pct", 0),
-    }
-    tier_of = pl.lit(tier) if tier is not None else pl.col("tier")
-    rate = (
-        pl.when(tier_of == "flex")
-        .then(pl.lit(_RATE_NAMES["flex"]))
-        .otherwise(pl.lit(_RATE_NAMES["batch"]))
+    tier_of = pl.lit(tier, dtype=pl.String) if tier is not None else pl.col("tier")
+    # The sentence's parts in `_sentence`'s order, the tier in the rate's place.
+    parts = pl.struct(
+        "tag",
+        "share_of_spend_pct",
+        "projected_savings_usd",
+        tier_of.alias("tier"),
+        "discount_pct",
+        "request_count",
     )
-    sentence = pl.format(
-        _POLARS_SUMMARY,
-        pl.col("tag"),
-        pl.col("_share_text"),
-        pl.col("_savings_text"),
-        rate,
-        pl.col("_discount_text"),
-        pl.col("request_count").cast(pl.String),
-    )
-    return (
-        with_fixed_text(findings, texts).with_columns(sentence.alias("summary")).drop(list(texts))
-    )
+    sentence = parts.map_batches(_summaries, return_dtype=pl.String, is_elementwise=True)
+    return findings.with_columns(sentence.alias("summary"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -18,12 +19,19 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from batchframe._explain import spend_by_status
-from batchframe._findings import FINDINGS_SCHEMA
+from batchframe._findings import FINDINGS_SCHEMA, RATE_NAMES, check_tier, tiers_of
 
 if TYPE_CHECKING:
     from altair import LayerChart, TopLevelMixin
 
-__all__ = ["chart_to_svg", "plot_savings", "plot_spend_status", "save_chart"]
+__all__ = [
+    "SavingsRows",
+    "chart_to_svg",
+    "plot_savings",
+    "plot_spend_status",
+    "save_chart",
+    "savings_rows",
+]
 
 INSTALL_HINT = 'pip install "batchframe[plot]"'
 NOTE = "Advisory projection at catalog list rates; nothing was submitted."
@@ -56,6 +64,8 @@ _STATUS_COLOURS = {
     "already_batched": "#7b9e89",
 }
 _FINDING_COLUMNS = (*FINDINGS_SCHEMA.names(), "rates_effective_at")
+# Columns of a findings frame that are not breakdown keys (a tier column names the tier).
+_NOT_KEYS = (*_FINDING_COLUMNS, "tier")
 
 
 def _altair() -> ModuleType:
@@ -141,104 +151,159 @@ def _empty_chart(alt: ModuleType, title: str, message: str) -> LayerChart:
     return chart
 
 
-def plot_savings(findings: pl.DataFrame | pl.LazyFrame, *, top: int | None = 15) -> LayerChart:
-    """Horizontal bars of a findings frame: eligible spend against projected batch cost.
+@dataclass(frozen=True)
+class SavingsRows:
+    """What `plot_savings` draws, shaped from a findings frame; no chart spec in it.
 
-    One row per finding (``tag``, or ``tag · key …`` with `by=` keys), biggest saving on
-    top; a light bar is the eligible spend, the darker bar over it the projected cost, the
-    gap the saving, labelled at the bar end. The title carries the total projected saving
-    of every finding (Flex wording for a ``tier="flex"`` projection); only the first `top`
-    rows are drawn, the rest are counted in the subtitle. An empty frame gives a chart
-    that says there is nothing to project.
-
-    Examples:
-        >>> import batchframe as bf
-        >>> seg = bf.RequestAggregate("openai", "gpt-5.4", "bulk", 2_000_000, 0, 5.0, 4)
-        >>> chart = plot_savings(bf.project_batch_savings([seg]))
-        >>> chart.to_dict()["title"]["text"]
-        'Batch API could save ~$2.50 on eligible traffic'
+    Attributes:
+        rate: the rate the findings were projected at, as named in the text
+            (``"Batch API"`` or ``"Flex"``).
+        title: the chart title (the total saving of every finding, drawn or not).
+        subtitle: the note, and a line counting the findings not drawn.
+        rows: one dict per finding drawn, top to bottom: ``rank``, ``label``, the
+            numbers, ``summary`` and ``bar_label`` (the text at the bar end).
+        measures: ``(legend name, row field, colour)`` of the light bar (eligible
+            spend) and the dark bar over it (projected cost).
+        bars: `rows` once per measure, with its ``measure`` name and ``value``.
+        domain: the x scale, from the lowest value (or 0) to room for the labels.
     """
-    alt = _altair()
+
+    rate: str
+    title: str
+    subtitle: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    measures: tuple[tuple[str, str, str], ...]
+    bars: tuple[dict[str, Any], ...]
+    domain: tuple[float, float]
+
+
+def _check_top(top: object) -> None:
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ValueError(f"top must be a positive integer or None, got {top!r}")
-    frame = _collected(findings, "findings")
-    missing = [c for c in _FINDING_COLUMNS[:-1] if c not in frame.columns]
-    if missing:
-        raise ValueError(f"not a findings frame: missing columns {missing}")
-    if frame.is_empty():
-        return _empty_chart(
-            alt,
-            "Nothing to project: no batch-eligible, priced traffic",
-            "No finding: no eligible tag had positive spend at a model with a batch price.",
-        )
-    frame = frame.sort(
-        pl.col("projected_savings_usd"), descending=True, nulls_last=True, maintain_order=True
-    )
-    keys = [c for c in frame.columns if c not in _FINDING_COLUMNS]
-    flex = frame["summary"].str.contains("at the Flex rate", literal=True).any()
-    rate = "Flex" if flex else "Batch API"
-    total = float(frame["projected_savings_usd"].sum())
-    noun = "findings" if keys else "tags"
 
-    shown = frame if top is None else frame.head(top)
-    rows: list[dict[str, Any]] = []
-    for rank, row in enumerate(shown.iter_rows(named=True)):
-        label = " \u00b7 ".join(_key_text(row[c]) for c in ("tag", *keys))
-        saving = float(row["projected_savings_usd"])
-        share = float(row["share_of_spend_pct"])
-        rows.append(
-            {
-                "rank": rank,
-                "label": label,
-                "eligible": float(row["eligible_spend_usd"]),
-                "projected": float(row["projected_batch_cost_usd"]),
-                "saving": saving,
-                "share": share,
-                "discount": float(row["discount_pct"]),
-                "requests": int(row["request_count"]),
-                "summary": row["summary"],
-                "bar_label": f"{_usd(saving)} saved \u00b7 {share:.1f}% of spend",
-            }
-        )
-    # Labels are unique per finding; a repeat (defensive) is told apart by its rank.
+
+def _rate(frame: pl.DataFrame, tier: str | None) -> str:
+    """The rate name of the frame's tier (`tier`, its ``tier`` column, else batch)."""
+    tiers = sorted(set(tiers_of(frame, tier)))
+    if len(tiers) > 1:
+        raise ValueError(f"cannot plot findings of several tiers together: {tiers}")
+    return RATE_NAMES[tiers[0] if tiers else (tier or "batch")]
+
+
+def _finding_row(rank: int, row: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    saving = float(row["projected_savings_usd"])
+    share = float(row["share_of_spend_pct"])
+    return {
+        "rank": rank,
+        "label": " \u00b7 ".join(_key_text(row[c]) for c in ("tag", *keys)),
+        "eligible": float(row["eligible_spend_usd"]),
+        "projected": float(row["projected_batch_cost_usd"]),
+        "saving": saving,
+        "share": share,
+        "discount": float(row["discount_pct"]),
+        "requests": int(row["request_count"]),
+        "summary": row["summary"],
+        "bar_label": f"{_usd(saving)} saved \u00b7 {share:.1f}% of spend",
+    }
+
+
+def _finding_rows(shown: pl.DataFrame, keys: list[str]) -> list[dict[str, Any]]:
+    """One row per finding drawn; a repeated label (defensive) gets its rank appended."""
+    rows = [_finding_row(rank, row, keys) for rank, row in enumerate(shown.iter_rows(named=True))]
     seen: set[str] = set()
     for row in rows:
         if row["label"] in seen:
             row["label"] = f"{row['label']} #{row['rank'] + 1}"
         seen.add(row["label"])
-    order = [row["label"] for row in rows]
+    return rows
 
-    subtitle = [NOTE]
-    hidden = frame.height - len(rows)
-    if hidden:
-        rest = float(frame["projected_savings_usd"].tail(hidden).sum())
-        one = noun[:-1] if hidden == 1 else noun
-        subtitle.append(
-            f"Top {len(rows)} shown; +{hidden} more {one} ({_usd(rest)} saved) not drawn."
-        )
 
+def _not_drawn(frame: pl.DataFrame, drawn: int, noun: str) -> list[str]:
+    """The subtitle line counting the findings beyond `drawn`, if any."""
+    hidden = frame.height - drawn
+    if not hidden:
+        return []
+    rest = float(frame["projected_savings_usd"].tail(hidden).sum())
+    one = noun[:-1] if hidden == 1 else noun
+    return [f"Top {drawn} shown; +{hidden} more {one} ({_usd(rest)} saved) not drawn."]
+
+
+def _bar_domain(rows: list[dict[str, Any]]) -> tuple[float, float]:
+    """Lowest value (or 0) to the biggest, widened so the labels fit right of the bars."""
+    biggest = max(max(r["eligible"], r["projected"], 0.0) for r in rows)
+    lowest = min(min(r["eligible"], r["projected"], 0.0) for r in rows)
+    upper = biggest * _WIDTH / (_WIDTH - _LABEL_ROOM_PX) if biggest > 0 else 1.0
+    return lowest, upper
+
+
+def savings_rows(
+    findings: pl.DataFrame | pl.LazyFrame, *, top: int | None = 15, tier: str | None = None
+) -> SavingsRows:
+    """The rows, texts, colours and scale of `plot_savings`, from a findings frame.
+
+    Findings are ordered by saving (biggest first, stable); only the first `top` are
+    drawn. `tier` is as in `plot_savings`. An empty frame gives no rows and the title
+    that says there is nothing to project.
+
+    Raises:
+        ValueError: `top` is not a positive integer or None, a finding column is missing,
+            or the tier is not ``"batch"`` or ``"flex"`` (or the ``tier`` column mixes them).
+        TypeError: `findings` is not a Polars frame.
+
+    Examples:
+        >>> import batchframe as bf
+        >>> seg = bf.RequestAggregate("openai", "gpt-5.4", "bulk", 2_000_000, 0, 5.0, 4)
+        >>> data = savings_rows(bf.project_batch_savings([seg]))
+        >>> data.title
+        'Batch API could save ~$2.50 on eligible traffic'
+        >>> [(r["label"], r["eligible"], r["projected"], r["bar_label"]) for r in data.rows]
+        [('bulk', 5.0, 2.5, '$2.50 saved · 100.0% of spend')]
+        >>> [(name, colour) for name, _, colour in data.measures]
+        [('Eligible spend', '#c9d6e3'), ('Projected Batch API cost', '#2f5d8a')]
+    """
+    _check_top(top)
+    if tier is not None:
+        check_tier(tier)
+    frame = _collected(findings, "findings")
+    missing = [c for c in _FINDING_COLUMNS[:-1] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"not a findings frame: missing columns {missing}")
+    rate = _rate(frame, tier)
     measures = (
         ("Eligible spend", "eligible", _LIGHT),
         (f"Projected {rate} cost", "projected", _DARK),
     )
-    long_rows = [
+    if frame.is_empty():
+        title = "Nothing to project: no batch-eligible, priced traffic"
+        return SavingsRows(rate, title, (NOTE,), (), measures, (), (0.0, 1.0))
+    frame = frame.sort(
+        pl.col("projected_savings_usd"), descending=True, nulls_last=True, maintain_order=True
+    )
+    keys = [c for c in frame.columns if c not in _NOT_KEYS]
+    rows = _finding_rows(frame if top is None else frame.head(top), keys)
+    subtitle = (NOTE, *_not_drawn(frame, len(rows), "findings" if keys else "tags"))
+    total = float(frame["projected_savings_usd"].sum())
+    bars = [
         {**row, "measure": name, "value": row[field]} for name, field, _ in measures for row in rows
     ]
-    biggest = max(max(r["eligible"], r["projected"], 0.0) for r in rows)
-    lowest = min(min(r["eligible"], r["projected"], 0.0) for r in rows)
-    bar_px = _WIDTH - _LABEL_ROOM_PX
-    upper = biggest * _WIDTH / bar_px if biggest > 0 else 1.0
+    title = f"{rate} could save ~{_usd(total)} on eligible traffic"
+    return SavingsRows(rate, title, subtitle, tuple(rows), measures, tuple(bars), _bar_domain(rows))
 
+
+def _savings_spec(alt: ModuleType, data: SavingsRows) -> LayerChart:
+    """The Altair chart of `data`: two bar layers and a text layer sharing the y axis."""
+    measures = data.measures
+    scale = alt.Scale(domain=list(data.domain), nice=False, zero=True)
     y = alt.Y(
         "label:N",
-        sort=order,
+        sort=[row["label"] for row in data.rows],
         title=None,
         axis=alt.Axis(labelLimit=280, labelPadding=8, ticks=False, domain=False),
     )
     tooltip = [
         alt.Tooltip("label:N", title="finding"),
         alt.Tooltip("eligible:Q", title="eligible spend", format="$,.2f"),
-        alt.Tooltip("projected:Q", title=f"projected {rate} cost", format="$,.2f"),
+        alt.Tooltip("projected:Q", title=f"projected {data.rate} cost", format="$,.2f"),
         alt.Tooltip("saving:Q", title="saving", format="$,.2f"),
         alt.Tooltip("share:Q", title="share of spend %", format=".1f"),
         alt.Tooltip("requests:Q", title="requests", format=","),
@@ -252,34 +317,67 @@ def plot_savings(findings: pl.DataFrame | pl.LazyFrame, *, top: int | None = 15)
     x = alt.X(
         "value:Q",
         title="USD",
-        scale=alt.Scale(domain=[lowest, upper], nice=False, zero=True),
+        scale=scale,
         axis=alt.Axis(format="$,.0f", tickCount=6, grid=True),
     )
-    base = alt.Chart(alt.Data(values=long_rows))
-    light = base.transform_filter(alt.datum.measure == measures[0][0]).mark_bar(
-        cornerRadiusEnd=2, height={"band": 0.72}
-    )
-    dark = base.transform_filter(alt.datum.measure == measures[1][0]).mark_bar(
-        cornerRadiusEnd=2, height={"band": 0.72}
-    )
-    bars = [layer.encode(x=x, y=y, color=colour, tooltip=tooltip) for layer in (light, dark)]
+    base = alt.Chart(alt.Data(values=list(data.bars)))
+    bars = [
+        base.transform_filter(alt.datum.measure == name)
+        .mark_bar(cornerRadiusEnd=2, height={"band": 0.72})
+        .encode(x=x, y=y, color=colour, tooltip=tooltip)
+        for name, _, _ in measures
+    ]
     text = (
-        alt.Chart(alt.Data(values=rows))
+        alt.Chart(alt.Data(values=list(data.rows)))
         .mark_text(align="left", baseline="middle", dx=6, fontSize=12, color=_INK)
-        .encode(
-            x=alt.X("end:Q", scale=alt.Scale(domain=[lowest, upper], nice=False, zero=True)),
-            y=y,
-            text="bar_label:N",
-            tooltip=tooltip,
-        )
+        .encode(x=alt.X("end:Q", scale=scale), y=y, text="bar_label:N", tooltip=tooltip)
         .transform_calculate(end="max(datum.eligible, datum.projected, 0)")
     )
-    layered = alt.layer(*bars, text).properties(height=max(_ROW_HEIGHT * len(rows), 60))
-    title = alt.TitleParams(
-        f"{rate} could save ~{_usd(total)} on eligible traffic", subtitle=subtitle
-    )
-    chart: LayerChart = _config(layered, title)
+    layered = alt.layer(*bars, text).properties(height=max(_ROW_HEIGHT * len(data.rows), 60))
+    chart: LayerChart = _config(layered, alt.TitleParams(data.title, subtitle=list(data.subtitle)))
     return chart
+
+
+def plot_savings(
+    findings: pl.DataFrame | pl.LazyFrame, *, top: int | None = 15, tier: str | None = None
+) -> LayerChart:
+    """Horizontal bars of a findings frame: eligible spend against projected batch cost.
+
+    One row per finding (``tag``, or ``tag · key …`` with `by=` keys), biggest saving on
+    top; a light bar is the eligible spend, the darker bar over it the projected cost, the
+    gap the saving, labelled at the bar end. The title carries the total projected saving
+    of every finding; only the first `top` rows are drawn, the rest are counted in the
+    subtitle. An empty frame gives a chart that says there is nothing to project.
+
+    `tier` is the tier the findings were projected at, ``"batch"`` or ``"flex"`` (Flex
+    wording for ``"flex"``). When None, the frame's ``tier`` column gives it if there is
+    one, else ``"batch"``: pass ``tier="flex"`` to draw a ``tier="flex"`` projection.
+    The rows come from `savings_rows`.
+
+    Raises:
+        ValueError: `top` is not a positive integer or None, a finding column is missing,
+            or the tier is not ``"batch"`` or ``"flex"``.
+        ImportError: Altair is not installed (the message names the extra).
+
+    Examples:
+        >>> import batchframe as bf
+        >>> seg = bf.RequestAggregate("openai", "gpt-5.4", "bulk", 2_000_000, 0, 5.0, 4)
+        >>> chart = plot_savings(bf.project_batch_savings([seg]))
+        >>> chart.to_dict()["title"]["text"]
+        'Batch API could save ~$2.50 on eligible traffic'
+        >>> flex = bf.project_batch_savings([seg], tier="flex")
+        >>> plot_savings(flex, tier="flex").to_dict()["title"]["text"]
+        'Flex could save ~$2.50 on eligible traffic'
+    """
+    alt = _altair()
+    data = savings_rows(findings, top=top, tier=tier)
+    if not data.rows:
+        return _empty_chart(
+            alt,
+            data.title,
+            "No finding: no eligible tag had positive spend at a model with a batch price.",
+        )
+    return _savings_spec(alt, data)
 
 
 def plot_spend_status(classified: pl.DataFrame | pl.LazyFrame) -> LayerChart:

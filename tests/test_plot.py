@@ -1,4 +1,4 @@
-"""Charts (batchframe._plot): what the rendered SVG says, saving by suffix, the install hint."""
+"""Charts (batchframe._plot): the rows drawn, what the rendered SVG says, saving, the hint."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 import batchframe as bf
+from batchframe._cli import main
 from batchframe._plot import (
     INSTALL_HINT,
     NOTE,
@@ -18,6 +19,7 @@ from batchframe._plot import (
     plot_savings,
     plot_spend_status,
     save_chart,
+    savings_rows,
 )
 
 SAMPLE = Path(bf.__file__).parent / "data" / "sample_aggregates.csv"
@@ -115,7 +117,7 @@ def test_flex_tier_says_flex(sample: pl.DataFrame) -> None:
     findings = bf.project_batch_savings(sample, tier="flex")
     assert isinstance(findings, pl.DataFrame) and findings.height > 0
     total = float(findings["projected_savings_usd"].sum())
-    found = texts(chart_to_svg(plot_savings(findings)))
+    found = texts(chart_to_svg(plot_savings(findings, tier="flex")))
     assert f"Flex could save ~{usd(total)} on eligible traffic" in found
     assert "Projected Flex cost" in found
     assert not any("Batch API" in t for t in found)
@@ -215,3 +217,157 @@ def test_without_altair_the_error_names_the_extra() -> None:
     assert len(lines) == 2
     assert all(INSTALL_HINT in line for line in lines)
     assert INSTALL_HINT == 'pip install "batchframe[plot]"'
+
+
+def hand_findings(**extra: list[object]) -> pl.DataFrame:
+    """Four findings with round numbers, not in saving order."""
+    frame = pl.DataFrame(
+        {
+            "tag": ["c", "a", "b", "d"],
+            "eligible_spend_usd": [10.0, 100.0, 40.0, 2.0],
+            "projected_batch_cost_usd": [9.0, 50.0, 30.0, 1.5],
+            "projected_savings_usd": [1.0, 50.0, 10.0, 0.5],
+            "share_of_spend_pct": [5.0, 50.0, 20.0, 1.0],
+            "request_count": [3, 1000, 40, 1],
+            "discount_pct": [10.0, 50.0, 25.0, 25.0],
+            "summary": ["sc", "sa", "sb", "sd"],
+            **extra,
+        },
+        schema_overrides={"request_count": pl.UInt64},
+    )
+    return frame
+
+
+def test_savings_rows_exact_values() -> None:
+    data = savings_rows(hand_findings(), top=2)
+    assert data.rate == "Batch API"
+    assert data.title == "Batch API could save ~$61.50 on eligible traffic"
+    assert data.subtitle == (NOTE, "Top 2 shown; +2 more tags ($1.50 saved) not drawn.")
+    assert data.rows == (
+        {
+            "rank": 0,
+            "label": "a",
+            "eligible": 100.0,
+            "projected": 50.0,
+            "saving": 50.0,
+            "share": 50.0,
+            "discount": 50.0,
+            "requests": 1000,
+            "summary": "sa",
+            "bar_label": "$50.00 saved · 50.0% of spend",
+        },
+        {
+            "rank": 1,
+            "label": "b",
+            "eligible": 40.0,
+            "projected": 30.0,
+            "saving": 10.0,
+            "share": 20.0,
+            "discount": 25.0,
+            "requests": 40,
+            "summary": "sb",
+            "bar_label": "$10.00 saved · 20.0% of spend",
+        },
+    )
+    assert data.measures == (
+        ("Eligible spend", "eligible", "#c9d6e3"),
+        ("Projected Batch API cost", "projected", "#2f5d8a"),
+    )
+    assert [(b["measure"], b["label"], b["value"]) for b in data.bars] == [
+        ("Eligible spend", "a", 100.0),
+        ("Eligible spend", "b", 40.0),
+        ("Projected Batch API cost", "a", 50.0),
+        ("Projected Batch API cost", "b", 30.0),
+    ]
+    # 210 px of the 640 are kept right of the longest bar for its label.
+    assert data.domain == (0.0, 100.0 * 640 / 430)
+    one = savings_rows(hand_findings(), top=3).subtitle
+    assert one == (NOTE, "Top 3 shown; +1 more tag ($0.50 saved) not drawn.")
+    every = savings_rows(hand_findings(), top=None)
+    assert [r["label"] for r in every.rows] == ["a", "b", "c", "d"]
+    assert every.subtitle == (NOTE,) == savings_rows(hand_findings().lazy()).subtitle
+
+
+def test_savings_rows_keys_nulls_repeats_and_negative_values() -> None:
+    frame = hand_findings(model=["m1", None, "m2", "m1"]).with_columns(
+        pl.when(pl.col("tag") == "d").then(pl.lit("a")).otherwise(pl.col("tag")).alias("tag"),
+        pl.when(pl.col("tag") == "d")
+        .then(pl.lit(None, dtype=pl.String))
+        .otherwise(pl.col("model"))
+        .alias("model"),
+        pl.when(pl.col("tag") == "c")
+        .then(-5.0)
+        .otherwise(pl.col("eligible_spend_usd"))
+        .alias("eligible_spend_usd"),
+    )
+    data = savings_rows(frame, top=3)
+    assert [r["label"] for r in data.rows] == ["a · (null)", "b · m2", "c · m1"]
+    assert data.subtitle[1] == "Top 3 shown; +1 more finding ($0.50 saved) not drawn."
+    assert data.domain == (-5.0, 100.0 * 640 / 430)
+    repeated = savings_rows(frame, top=None)
+    assert [r["label"] for r in repeated.rows] == [
+        "a · (null)",
+        "b · m2",
+        "c · m1",
+        "a · (null) #4",
+    ]
+
+
+def test_savings_rows_of_an_empty_frame() -> None:
+    data = savings_rows(hand_findings().head(0), tier="flex")
+    assert data.title == "Nothing to project: no batch-eligible, priced traffic"
+    assert data.subtitle == (NOTE,)
+    assert data.rows == () and data.bars == ()
+    assert data.rate == "Flex"
+
+
+def test_the_tier_comes_from_the_argument_or_the_column(sample: pl.DataFrame) -> None:
+    flex = bf.project_batch_savings(sample, tier="flex")
+    assert isinstance(flex, pl.DataFrame)
+    drawn = plot_savings(flex, tier="flex").to_dict()
+    assert drawn["title"]["text"].startswith("Flex could save ~$")
+    assert plot_savings(flex.lazy(), tier="flex").to_dict() == drawn
+    # A tier column names it too; the argument wins over the column.
+    assert plot_savings(flex.with_columns(pl.lit("flex").alias("tier"))).to_dict() == drawn
+    tagged = flex.with_columns(pl.lit("flex").alias("tier"))
+    assert savings_rows(tagged, tier="batch").rate == "Batch API"
+    # Without either, batch: the summary sentence is not read for the tier.
+    assert savings_rows(flex).rate == "Batch API"
+    for bad in ("Flex", "priority", ""):
+        with pytest.raises(ValueError, match=r"tier must be one of \['batch', 'flex'\]"):
+            plot_savings(flex, tier=bad)
+    with pytest.raises(ValueError, match="tier must be one of"):
+        plot_savings(flex.head(0), tier="standard")
+    mixed = flex.with_columns(
+        pl.when(pl.int_range(pl.len()) == 0)
+        .then(pl.lit("batch"))
+        .otherwise(pl.lit("flex"))
+        .alias("tier")
+    )
+    with pytest.raises(ValueError, match=r"several tiers together: \['batch', 'flex'\]"):
+        plot_savings(mixed)
+    with pytest.raises(ValueError, match="column 'tier', row 0: .* got 'x'"):
+        plot_savings(flex.with_columns(pl.lit("x").alias("tier")))
+
+
+def test_cli_chart_of_a_flex_projection_says_flex(tmp_path: Path) -> None:
+    svg = tmp_path / "flex.svg"
+    status = main(
+        [
+            "project",
+            str(SAMPLE),
+            "--tier",
+            "flex",
+            "--chart",
+            str(svg),
+            "-o",
+            str(tmp_path / "out.csv"),
+            "--format",
+            "csv",
+        ]
+    )
+    assert status == 0
+    found = texts(svg.read_text(encoding="utf-8"))
+    assert any(t.startswith("Flex could save ~$") for t in found)
+    assert "Projected Flex cost" in found
+    assert not any("Batch API" in t for t in found)
