@@ -6,6 +6,8 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
+from batchframe._rules import TIERS, check_tier
+
 __all__ = [
     "FINDINGS_SCHEMA",
     "RATE_NAMES",
@@ -38,24 +40,6 @@ _SUMMARY = (
 )
 #: The rate each tier is named by in the sentence and on the charts.
 RATE_NAMES = {"batch": "Batch API", "flex": "Flex"}
-#: The tiers a projection can be made at.
-TIERS = tuple(RATE_NAMES)
-
-
-def check_tier(tier: object) -> str:
-    """`tier` itself when it is ``"batch"`` or ``"flex"``; a `ValueError` otherwise.
-
-    Examples:
-        >>> check_tier("flex")
-        'flex'
-        >>> check_tier("Flex")
-        Traceback (most recent call last):
-        ...
-        ValueError: tier must be one of ['batch', 'flex'], got 'Flex'
-    """
-    if not isinstance(tier, str) or tier not in TIERS:
-        raise ValueError(f"tier must be one of {list(TIERS)}, got {tier!r}")
-    return tier
 
 
 def _sentence(

@@ -225,7 +225,7 @@ def test_single_entry_catalog_as_of_equals_latest(
 
 def test_as_findings_keeps_the_tier_in_the_summary() -> None:
     flex = bf.project_batch_savings(segments(), HISTORY, tier="flex", price_at="period_start")
-    (finding,) = bf.as_findings(flex)
+    (finding,) = bf.as_findings(flex, tier="flex")
     assert finding.tier == "flex" and finding.summary() == flex["summary"][0]
     batch = bf.as_findings(bf.project_batch_savings(segments(), HISTORY, price_at="period_start"))
     assert [f.tier for f in batch] == ["batch"] and batch[0].summary().endswith(
