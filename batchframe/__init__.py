@@ -3,15 +3,17 @@
 The public API, in full; everything else lives in private modules.
 """
 
+from importlib import metadata as _metadata
+
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
 from batchframe._explain import spend_by_status, unpriced_models
 from batchframe._findings import BatchFinding, as_findings
-from batchframe._input import RequestAggregate
+from batchframe._input import AggregatesLike, RequestAggregate
 from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._logschema import LOG_SCHEMA
 from batchframe._plot import chart_to_svg, plot_savings, plot_spend_status, save_chart
-from batchframe._presets import PRESETS
+from batchframe._presets import PRESETS, Preset, helicone_preset
 from batchframe._project import (
     DEFAULT_BATCH_ELIGIBLE_TAGS,
     SEGMENT_STATUS,
@@ -22,7 +24,10 @@ from batchframe._project import (
     project_batch_savings_with_tags,
 )
 
-__version__ = "0.1.0"
+try:
+    __version__ = _metadata.version("batchframe")
+except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
@@ -30,10 +35,12 @@ __all__ = [
     "PRESETS",
     "SEGMENT_STATUS",
     "AggregateError",
+    "AggregatesLike",
     "BatchFinding",
     "BatchframeError",
     "CatalogError",
     "ModelPricing",
+    "Preset",
     "PricingCatalog",
     "RequestAggregate",
     "__version__",
@@ -42,6 +49,7 @@ __all__ = [
     "catalog",
     "chart_to_svg",
     "classify_segments",
+    "helicone_preset",
     "merge_partials",
     "partial_projection",
     "plot_savings",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import overload
 
 import polars as pl
 
@@ -259,6 +260,22 @@ def _first_eligible(eligible_tags: TagsLike) -> pl.Expr:
     return pl.coalesce(first_eligible, pl.col("tags").list.first()).alias("tag")
 
 
+@overload
+def aggregate_request_logs(
+    logs: pl.LazyFrame,
+    *,
+    every: str | None = None,
+    timestamp: str = "timestamp",
+    eligible_tags: TagsLike = None,
+) -> pl.LazyFrame: ...
+@overload
+def aggregate_request_logs(
+    logs: pl.DataFrame,
+    *,
+    every: str | None = None,
+    timestamp: str = "timestamp",
+    eligible_tags: TagsLike = None,
+) -> pl.DataFrame: ...
 def aggregate_request_logs(
     logs: LogsLike,
     *,

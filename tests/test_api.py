@@ -26,6 +26,39 @@ PUBLIC = {
 }
 
 
+#: The whole public surface, pinned: adding or removing a name is a decision, made here.
+SURFACE = {
+    "DEFAULT_BATCH_ELIGIBLE_TAGS", "LOG_SCHEMA", "PRESETS", "SEGMENT_STATUS",
+    "AggregateError", "AggregatesLike", "BatchFinding", "BatchframeError", "CatalogError",
+    "ModelPricing", "Preset", "PricingCatalog", "RequestAggregate", "__version__",
+    "aggregate_request_logs", "as_findings", "catalog", "chart_to_svg", "classify_segments",
+    "helicone_preset", "merge_partials", "partial_projection", "plot_savings",
+    "plot_spend_status", "project_batch_savings", "project_batch_savings_with_tags",
+    "save_chart", "scan_request_logs", "spend_by_status", "unpriced_models",
+}  # fmt: skip
+SPARK_SURFACE = {
+    "aggregate_request_logs", "classify_segments", "local_session", "project_batch_savings",
+    "to_spark",
+}  # fmt: skip
+
+
+def test_the_public_surface_is_exactly_the_pinned_one() -> None:
+    assert set(bf.__all__) == SURFACE
+    assert len(bf.__all__) == len(SURFACE)
+    public = {n for n in dir(bf) if not n.startswith("_")} | {"__version__"}
+    submodules = {n for n in public if isinstance(getattr(bf, n), type(sys))}
+    assert public - submodules == SURFACE
+    import batchframe.spark as bfs
+
+    assert set(bfs.__all__) == SPARK_SURFACE
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    assert bf.__version__ == version("batchframe")
+
+
 def test_all_is_the_whole_public_api() -> None:
     assert set(bf.__all__) >= PUBLIC
     for name in bf.__all__:

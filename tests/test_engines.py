@@ -98,7 +98,12 @@ def mapped_csv(tmp: Path) -> pl.LazyFrame:
     )
     path = tmp / "export.csv"
     frame.rename(
-        {"input_tokens": "prompt", "output_tokens": "completion", "cost_usd": "usd", "timestamp": "ts"}
+        {
+            "input_tokens": "prompt",
+            "output_tokens": "completion",
+            "cost_usd": "usd",
+            "timestamp": "ts",
+        }
     ).write_csv(path)
     columns = {
         "prompt": "input_tokens",

@@ -143,7 +143,8 @@ def test_malformed_json_tags_fail_at_collect(tmp_path: Path) -> None:
     logs = bf.scan_request_logs(path, columns=MAPPING)
     # one policy for text that cannot be parsed: a named error, never a silent empty list
     with pytest.raises(
-        bf.AggregateError, match=r"""^column 'tags': expected a JSON list of tags, got '\["ok", oops\]'$"""
+        bf.AggregateError,
+        match=r"""^column 'tags': expected a JSON list of tags, got '\["ok", oops\]'$""",
     ):
         logs.collect()
 

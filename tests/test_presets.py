@@ -864,5 +864,8 @@ def test_missing_column_alternatives_and_hints() -> None:
 
 def test_wrong_dtype_is_reported() -> None:
     lf = _litellm_frame(request_tags=[1])
-    with pytest.raises(AggregateError, match="column 'request_tags': expected a list of tags or JSON text of one, got dtype Int64"):
+    with pytest.raises(
+        AggregateError,
+        match="column 'request_tags': expected a list of tags or JSON text of one, got dtype Int64",
+    ):
         _apply("litellm-spendlogs", lf)
