@@ -42,7 +42,7 @@ PA_SCHEMA = pa.schema(
 
 
 def r(provider, model, tag, inp, out, cost, n) -> dict:
-    return dict(zip(AGG, (provider, model, tag, inp, out, float(cost), n)))
+    return dict(zip(AGG, (provider, model, tag, inp, out, float(cost), n), strict=True))
 
 
 # Several findings, an untagged row, an unpriced row, a credit, mixed case.
@@ -188,7 +188,7 @@ def _nan_equal(a, b) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_nan_equal(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_nan_equal(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_nan_equal(x, y) for x, y in zip(a, b, strict=True))
     return type(a) is type(b) and a == b
 
 
@@ -202,7 +202,7 @@ def assert_matches_reference(out: pl.DataFrame, expected: list[dict]) -> None:
     assert list(out.schema.items()) == FINDINGS_SCHEMA
     got = out.to_dicts()
     assert [g["tag"] for g in got] == [e["tag"] for e in expected]
-    for g, e in zip(got, expected):
+    for g, e in zip(got, expected, strict=True):
         for col in ref.FINDING_COLUMNS:
             if isinstance(e[col], float):
                 assert math.isclose(g[col], e[col], rel_tol=1e-9, abs_tol=1e-9), (col, g, e)
@@ -235,10 +235,8 @@ def test_every_container_gives_the_reference_findings(cat, expected, kind):
 
 
 def test_extra_columns_are_ignored(cat, expected, kind):
-    if kind == "dataclasses":
-        data = BUILDERS[kind](ROWS)
-    else:
-        data = BUILDERS[kind](ROWS, extra=True)
+    # dataclass rows have fixed fields: no extra columns to add
+    data = BUILDERS[kind](ROWS) if kind == "dataclasses" else BUILDERS[kind](ROWS, extra=True)
     before = _snapshot(kind, data)
     out = _collect(bf.project_batch_savings(data, cat))
     assert_matches_reference(out, expected)
@@ -608,7 +606,7 @@ BAD_TYPES = [
 @pytest.mark.parametrize("kind", ["polars", "lazy", "arrow_table", "pandas"])
 def test_wrong_column_type_is_an_aggregate_error(cat, kind, column, dtype, values):
     rows = [dict(row) for row in ROWS[:6]]
-    for row, value in zip(rows, values):
+    for row, value in zip(rows, values, strict=True):
         row[column] = value
     if dtype == pl.Date:
         frame = pl.DataFrame(rows, schema=dict(PL_SCHEMA, **{column: pl.Date}))

@@ -104,7 +104,7 @@ def test_as_findings_round_trips_the_frame() -> None:
     assert isinstance(frame, pl.DataFrame)
     findings = bf.as_findings(frame)
     assert [f.tag for f in findings] == frame["tag"].to_list() == ["nightly", "bulk", "Bulk"]
-    for finding, row in zip(findings, frame.rows(named=True)):
+    for finding, row in zip(findings, frame.rows(named=True), strict=True):
         assert finding.summary() == row["summary"]
         assert finding.discount_pct() == row["discount_pct"]
     assert bf.as_findings(bf.project_batch_savings(agg.lazy())) == findings

@@ -181,7 +181,7 @@ def test_save_chart_by_suffix(tmp_path: Path, small: pl.DataFrame) -> None:
     assert "<html" in html.lower() and "cdn.jsdelivr" not in html
     status = save_chart(plot_spend_status(bf.classify_segments(small)), tmp_path / "status.svg")
     assert "Untagged (interactive)" in texts(status.read_text(encoding="utf-8"))
-    with pytest.raises(ValueError, match="png, .svg"):
+    with pytest.raises(ValueError, match=r"png, \.svg"):
         save_chart(chart, tmp_path / "savings.pdf")
     assert not (tmp_path / "savings.pdf").exists()
 

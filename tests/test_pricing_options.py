@@ -149,7 +149,7 @@ def test_by_keeps_keys_orders_and_reports_provenance() -> None:
         (datetime(2025, 6, 10), 1.0),
         (datetime(2024, 1, 1), 0.5),
     ]
-    with pytest.raises(bf.AggregateError, match="column 'region' .* is not in the input"):
+    with pytest.raises(bf.AggregateError, match=r"column 'region' .* is not in the input"):
         bf.project_batch_savings(segments(), HISTORY, by="region")
 
 

@@ -9,6 +9,7 @@ One property also uses arbitrary non-negative floats.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import sys
@@ -102,7 +103,7 @@ eligible_sets = st.one_of(
     st.none(),
     st.none(),
     st.sampled_from(TAG_WORDS),
-    st.lists(st.sampled_from(TAG_WORDS + ["ASYNC", "offline", "Night"]), min_size=1, max_size=4),
+    st.lists(st.sampled_from([*TAG_WORDS, "ASYNC", "offline", "Night"]), min_size=1, max_size=4),
     st.just([]),
 )
 
@@ -145,14 +146,14 @@ def assert_same_findings(got: list[dict], want: list[dict]) -> None:
             assert math.isclose(g[col], w[col], **TOL), (g["tag"], col, g[col], w[col])
         assert g["request_count"] == w["request_count"]
     # the order must agree wherever savings are not within float noise
-    for a, b in zip(got, got[1:]):
+    for a, b in itertools.pairwise(got):
         wa, wb = by_tag[a["tag"]], by_tag[b["tag"]]
         sa, sb = wa["projected_savings_usd"], wb["projected_savings_usd"]
         if not math.isclose(sa, sb, **TOL):
             assert sa > sb, (a["tag"], b["tag"], sa, sb)
     # where the reference has no near-ties at all, the order is identical
     ref_savings = [w["projected_savings_usd"] for w in want]
-    if all(not math.isclose(a, b, **TOL) for a, b in zip(ref_savings, ref_savings[1:])):
+    if all(not math.isclose(a, b, **TOL) for a, b in itertools.pairwise(ref_savings)):
         assert [g["tag"] for g in got] == [w["tag"] for w in want]
 
 

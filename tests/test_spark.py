@@ -50,7 +50,7 @@ def assert_same_findings(got: pl.DataFrame, expected: pl.DataFrame | pl.LazyFram
     for name, dtype in expected.schema.items():
         left, right = got[name].to_list(), expected[name].to_list()
         if dtype == pl.Float64:
-            for a, b in zip(left, right):
+            for a, b in zip(left, right, strict=True):
                 assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (name, a, b)
         else:  # tags, keys, counts, summaries, provenance: exact
             assert left == right, name
@@ -268,7 +268,7 @@ def assert_same_aggregates(got: DataFrame, expected: pl.DataFrame | pl.LazyFrame
     left, right = collect_sorted(got), collect_sorted(expected)
     assert left.columns == right.columns
     assert left.drop("cost_usd").equals(right.drop("cost_usd")), (left, right)
-    for a, b in zip(left["cost_usd"], right["cost_usd"]):
+    for a, b in zip(left["cost_usd"], right["cost_usd"], strict=True):
         assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
