@@ -7,11 +7,11 @@ import math
 
 import polars as pl
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 import batchframe as bf
 from batchframe._findings import FINDINGS_SCHEMA, with_fixed_text
+
+from support import example, given, settings, st
 
 # Values that sit on or next to a rounding boundary, where naive scaling goes wrong.
 TRICKY = [

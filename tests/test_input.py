@@ -141,6 +141,7 @@ def test_rows_of_python_objects_name_the_bad_value() -> None:
         bf.project_batch_savings(42)  # type: ignore[arg-type]
 
 
+@pytest.mark.pandas
 def test_pandas_mixed_object_column_names_the_column() -> None:
     import pandas as pd
 

@@ -6,11 +6,11 @@ import itertools
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import batchframe as bf
+
+from support import given, settings, st
 
 PAIRS = [
     ("openai", "gpt-5.5"),

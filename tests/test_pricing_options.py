@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import batchframe as bf
+
+from support import given, settings, st
 
 UTC = timezone.utc
 

@@ -16,6 +16,11 @@ import sys
 
 import polars as pl
 import pytest
+
+pytest.importorskip(
+    "hypothesis", reason="property tests: needs hypothesis (pip install --group test)"
+)
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +28,8 @@ import batchframe as bf
 
 sys.path.insert(0, os.path.dirname(__file__))
 import reference as ref
+
+pytestmark = pytest.mark.hypothesis
 
 CAT = bf.PricingCatalog.parse(ref.SYNTHETIC_CATALOG_TOML)
 
@@ -136,7 +143,7 @@ def assert_sorted(found: list[dict]) -> None:
     assert len({f["tag"] for f in found}) == len(found)
 
 
-def assert_same_findings(got: list[dict], want: list[dict]) -> None:
+def assert_same_as_reference(got: list[dict], want: list[dict]) -> None:
     """Same tags, same order (up to near-ties in savings), same numbers."""
     assert sorted(g["tag"] for g in got) == sorted(w["tag"] for w in want)
     by_tag = {w["tag"]: w for w in want}
@@ -165,7 +172,7 @@ def assert_same_findings(got: list[dict], want: list[dict]) -> None:
 def test_matches_reference(rows, eligible):
     got = project(rows, eligible)
     want = ref.project(rows, CAT, eligible)
-    assert_same_findings(got, want)
+    assert_same_as_reference(got, want)
     for f in got:
         assert f["eligible_spend_usd"] > 0
         assert f["projected_savings_usd"] >= 0
@@ -177,7 +184,7 @@ def test_matches_reference(rows, eligible):
 def test_matches_reference_with_arbitrary_nonnegative_costs(rows, eligible):
     got = project(rows, eligible)
     want = ref.project(rows, CAT, eligible)
-    assert_same_findings(got, want)
+    assert_same_as_reference(got, want)
     assert sum(f["share_of_spend_pct"] for f in got) <= 100 + 1e-7
 
 
@@ -185,7 +192,7 @@ def test_matches_reference_with_arbitrary_nonnegative_costs(rows, eligible):
 @given(rows=rows_strategy(), data=st.data())
 def test_independent_of_row_order(rows, data):
     shuffled = data.draw(st.permutations(rows))
-    assert_same_findings(project(shuffled), project(rows))
+    assert_same_as_reference(project(shuffled), project(rows))
 
 
 @SETTINGS

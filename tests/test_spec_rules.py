@@ -35,11 +35,6 @@ INPUT_SCHEMA = ref.spec_input_dtypes()
 # helpers
 
 
-@pytest.fixture(scope="module")
-def cat() -> bf.PricingCatalog:
-    return bf.PricingCatalog.parse(ref.SYNTHETIC_CATALOG_TOML)
-
-
 def r(provider, model, tag, inp, out, cost, n) -> dict:
     return {
         "provider": provider,
