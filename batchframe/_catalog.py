@@ -169,14 +169,7 @@ def _validate_entry(index: int, raw: object) -> ModelPricing:
     if not isinstance(raw, Mapping):
         raise CatalogError(f"entry {index}: expected a table ([[entry]]), got {type(raw).__name__}")
     label = _entry_label(index, raw)
-    missing = [key for key in _REQUIRED_KEYS if key not in raw]
-    if missing:
-        raise CatalogError(f"{label}: missing required key {missing[0]!r}")
-    for key in raw:
-        if key not in _ALLOWED_KEYS:
-            hint = difflib.get_close_matches(key, sorted(_ALLOWED_KEYS), n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise CatalogError(f"{label}: unknown key {key!r}{suggestion}")
+    _check_keys(label, raw)
     values: dict[str, Any] = {}
     for key in ("provider", "model"):
         value = raw[key]
@@ -199,7 +192,23 @@ def _validate_entry(index: int, raw: object) -> ModelPricing:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise CatalogError(f"{label}: key {key!r} must be an integer >= 0, got {value!r}")
         values[key] = value
-    raw_instant = raw["effective_at"]
+    values["effective_at"] = _effective_at(label, raw["effective_at"])
+    return ModelPricing(**values)
+
+
+def _check_keys(label: str, raw: Mapping[str, object]) -> None:
+    """Raise on the first missing required key, then on the first unknown key."""
+    missing = [key for key in _REQUIRED_KEYS if key not in raw]
+    if missing:
+        raise CatalogError(f"{label}: missing required key {missing[0]!r}")
+    for key in raw:
+        if key not in _ALLOWED_KEYS:
+            hint = difflib.get_close_matches(key, sorted(_ALLOWED_KEYS), n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise CatalogError(f"{label}: unknown key {key!r}{suggestion}")
+
+
+def _effective_at(label: str, raw_instant: object) -> datetime:
     instant = _parse_instant(raw_instant)
     if instant is None:
         if isinstance(raw_instant, (datetime, date, time)):
@@ -210,8 +219,7 @@ def _validate_entry(index: int, raw: object) -> ModelPricing:
             f"{label}: key 'effective_at' must be an RFC 3339 instant with an offset "
             f"(e.g. 2026-01-01T00:00:00Z), got {shown}"
         )
-    values["effective_at"] = instant
-    return ModelPricing(**values)
+    return instant
 
 
 # -- LiteLLM price map import --------------------------------------------------------------

@@ -242,7 +242,7 @@ class Progress:
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> Progress:  # noqa: PYI034 - Self needs Python 3.11
+    def __enter__(self) -> Progress:  # not typing.Self: that needs Python 3.11
         if not self.quiet and sys.stderr.isatty():
             self._thread = threading.Thread(target=self._tick, daemon=True)
             self._thread.start()

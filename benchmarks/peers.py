@@ -148,6 +148,7 @@ def python_projection(
         columns["output_tokens"],
         columns["cost_usd"],
         columns["request_count"],
+        strict=True,
     ):
         total += c
         if tag is None or tag.lower() not in wanted:

@@ -18,6 +18,7 @@ timed on the same file (default eligible share), with each one's peak RSS.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import io
 import json
@@ -64,7 +65,7 @@ def check_same(name: str, got: pl.DataFrame, expected: pl.DataFrame) -> None:
         got = got.sort("tag")
         expected = expected.sort("tag")
     for column in peers.NUMERIC[1:]:
-        for a, b in zip(got[column].to_list(), expected[column].to_list()):
+        for a, b in zip(got[column].to_list(), expected[column].to_list(), strict=True):
             if not math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9):
                 sys.exit(f"CHECK FAILED: {name} {column}: {a!r} != {b!r}")
 
@@ -130,17 +131,17 @@ def memory_probe(engine: str, path: str) -> dict[str, Any]:
     rates = peers.batch_rates(bf.catalog())
     run: Callable[[], Any]
     if engine == "batchframe":
-        run = lambda: bf.project_batch_savings(frame)
+        run = functools.partial(bf.project_batch_savings, frame)
     elif engine == "batchframe (Categorical tag)":
         frame = frame.with_columns(pl.col("tag").cast(pl.Categorical))
-        run = lambda: bf.project_batch_savings(frame)
+        run = functools.partial(bf.project_batch_savings, frame)
     elif engine == "polars floor":
-        run = lambda: peers.floor(frame)
+        run = functools.partial(peers.floor, frame)
     elif engine == "duckdb":
         run = peers.DuckDB(frame.to_arrow(), rates, ELIGIBLE)
     elif engine == "pandas":
         pdf, prates = frame.to_pandas(), rates.to_pandas()
-        run = lambda: peers.pandas_projection(pdf, prates, ELIGIBLE)
+        run = functools.partial(peers.pandas_projection, pdf, prates, ELIGIBLE)
     else:
         raise SystemExit(f"unknown engine {engine!r}")
     return {

@@ -47,7 +47,7 @@ def check_same(got: pl.DataFrame, expected: pl.DataFrame) -> None:
             f"vs {expected['tag'].to_list()[:8]}…"
         )
     for name, dtype in expected.schema.items():
-        for a, b in zip(got[name].to_list(), expected[name].to_list()):
+        for a, b in zip(got[name].to_list(), expected[name].to_list(), strict=True):
             same = math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9) if dtype == pl.Float64 else a == b
             if not same:
                 sys.exit(f"CHECK FAILED: {name}: {a!r} != {b!r}")

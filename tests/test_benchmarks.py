@@ -10,9 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.bench  # the peers it compares against: duckdb, pandas
 def test_benchmark_smoke_run(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
     done = subprocess.run(

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import batchframe as bf
+
+from support import given, settings, st
 
 INVALID = Path(__file__).parent / "data" / "invalid_catalogs"
 CASES = sorted(p.stem for p in INVALID.glob("*.toml"))

@@ -367,6 +367,7 @@ def test_catalog_subcommand(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     )
 
 
+@pytest.mark.plot
 def test_chart_option_draws_real_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "savings.png"
     status, out, _ = run(capsys, "demo", "--chart", str(png), "--format", "csv")

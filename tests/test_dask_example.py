@@ -6,12 +6,18 @@ import importlib.util
 import sys
 from pathlib import Path
 
-import dask.dataframe as dd
-import numpy as np
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
+pytest.importorskip("dask.dataframe", reason="needs dask[dataframe] (pip install --group test)")
+
+import dask.dataframe as dd
+import numpy as np
+
 import batchframe as bf
+
+pytestmark = pytest.mark.dask
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dask_partials.py"
 

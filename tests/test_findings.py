@@ -9,11 +9,11 @@ from typing import Literal
 
 import polars as pl
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 
 import batchframe as bf
 from batchframe._findings import FINDINGS_SCHEMA, tiers_of, with_summary
+
+from support import example, given, settings, st
 
 # Values that sit on or next to a rounding boundary, where naive scaling goes wrong.
 TRICKY = [
@@ -284,7 +284,7 @@ def test_as_findings_round_trips_the_frame() -> None:
     assert isinstance(frame, pl.DataFrame)
     findings = bf.as_findings(frame)
     assert [f.tag for f in findings] == frame["tag"].to_list() == ["nightly", "bulk", "Bulk"]
-    for finding, row in zip(findings, frame.rows(named=True)):
+    for finding, row in zip(findings, frame.rows(named=True), strict=True):
         assert finding.summary() == row["summary"]
         assert finding.discount_pct() == row["discount_pct"]
     assert bf.as_findings(bf.project_batch_savings(agg.lazy())) == findings

@@ -125,7 +125,7 @@ def test_bad_lazy_schema_raises_at_call(frame: pl.DataFrame, message: str) -> No
 
 
 def test_rows_of_python_objects_name_the_bad_value() -> None:
-    rows = [dict(zip(GOOD, values)) for values in zip(*GOOD.values())]
+    rows = [dict(zip(GOOD, values, strict=True)) for values in zip(*GOOD.values(), strict=True)]
     rows[2] = {**rows[2], "input_tokens": "many"}
     with pytest.raises(
         bf.AggregateError, match=r"^column 'input_tokens': expected numbers, got 'many' at row 2$"
@@ -141,6 +141,7 @@ def test_rows_of_python_objects_name_the_bad_value() -> None:
         bf.project_batch_savings(42)  # type: ignore[arg-type]
 
 
+@pytest.mark.pandas
 def test_pandas_mixed_object_column_names_the_column() -> None:
     import pandas as pd
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import batchframe as bf
+
+from support import given, settings, st
 
 UTC = timezone.utc
 MAPPING = {

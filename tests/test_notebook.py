@@ -10,10 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+pytest.importorskip("nbclient", reason="needs nbclient (pip install --group test)")
+pytest.importorskip("nbformat", reason="needs nbformat (pip install --group test)")
+pytest.importorskip("ipykernel", reason="needs ipykernel (pip install --group test)")
+
 import ipykernel  # noqa: F401  (the python3 kernel the notebook runs on)
 import nbclient
 import nbformat
-import pytest
+
+pytestmark = pytest.mark.notebook
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "examples" / "walkthrough.ipynb"
 

@@ -6,11 +6,11 @@ import itertools
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import batchframe as bf
+
+from support import given, settings, st
 
 PAIRS = [
     ("openai", "gpt-5.5"),
@@ -64,7 +64,7 @@ def test_merging_any_split_equals_the_whole(
 ) -> None:
     whole = frame(rows)
     bounds = sorted({0, len(rows), *(min(c, len(rows)) for c in cuts)})
-    chunks = [whole.slice(a, b - a) for a, b in zip(bounds, bounds[1:])] or [whole]
+    chunks = [whole.slice(a, b - a) for a, b in itertools.pairwise(bounds)] or [whole]
     partials = [bf.partial_projection(chunk, by=by, tier=tier) for chunk in chunks]
     merged = bf.merge_partials(partials)
     expected = bf.project_batch_savings(whole, by=by, tier=tier)
@@ -143,7 +143,7 @@ def test_dollar_sums_do_not_depend_on_row_order_eager_or_lazy() -> None:
     # eager or lazy, gives the same findings, bit for bit.
     rows = [
         (pair, "nightly", 10**6, 10**5, cost, 1)
-        for pair, cost in zip(PAIRS[:2] + PAIRS[4:], (0.3, 0.2, 0.1))
+        for pair, cost in zip(PAIRS[:2] + PAIRS[4:], (0.3, 0.2, 0.1), strict=True)
     ]
     want = 0.1 + 0.2 + 0.3
     seen = set()

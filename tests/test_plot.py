@@ -24,6 +24,8 @@ from batchframe._plot import (
 
 SAMPLE = Path(bf.__file__).parent / "data" / "sample_aggregates.csv"
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
+# Every test but the last draws with altair and vl-convert (marker `plot`, see conftest.py);
+# the last checks the error a core install gets.
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +66,7 @@ def usd(value: float) -> str:
     return f"${value:,.2f}"
 
 
+@pytest.mark.plot
 def test_savings_chart_of_the_sample_names_every_tag_and_the_total(sample: pl.DataFrame) -> None:
     findings = bf.project_batch_savings(sample)
     assert isinstance(findings, pl.DataFrame)
@@ -85,6 +88,7 @@ def test_savings_chart_of_the_sample_names_every_tag_and_the_total(sample: pl.Da
     assert not any("more tags" in t for t in found)  # 9 findings, top=15: all drawn
 
 
+@pytest.mark.plot
 def test_small_frame_and_lazy_input(small: pl.DataFrame) -> None:
     findings = bf.project_batch_savings(small)
     assert isinstance(findings, pl.DataFrame)
@@ -100,6 +104,7 @@ def test_small_frame_and_lazy_input(small: pl.DataFrame) -> None:
     assert "chat" not in texts(svg)
 
 
+@pytest.mark.plot
 def test_top_limits_the_rows_and_mentions_the_rest(sample: pl.DataFrame) -> None:
     findings = bf.project_batch_savings(sample)
     assert isinstance(findings, pl.DataFrame)
@@ -113,6 +118,7 @@ def test_top_limits_the_rows_and_mentions_the_rest(sample: pl.DataFrame) -> None
     assert "Batch API could save ~$726.80 on eligible traffic" in found
 
 
+@pytest.mark.plot
 def test_flex_tier_says_flex(sample: pl.DataFrame) -> None:
     findings = bf.project_batch_savings(sample, tier="flex")
     assert isinstance(findings, pl.DataFrame) and findings.height > 0
@@ -123,6 +129,7 @@ def test_flex_tier_says_flex(sample: pl.DataFrame) -> None:
     assert not any("Batch API" in t for t in found)
 
 
+@pytest.mark.plot
 def test_breakdown_by_provider_and_model(sample: pl.DataFrame) -> None:
     findings = bf.project_batch_savings(sample, by=("provider", "model"))
     assert isinstance(findings, pl.DataFrame)
@@ -134,6 +141,7 @@ def test_breakdown_by_provider_and_model(sample: pl.DataFrame) -> None:
     assert any(f"+{findings.height - 2} more findings" in t for t in top)
 
 
+@pytest.mark.plot
 def test_empty_findings_say_there_is_nothing_to_project(small: pl.DataFrame) -> None:
     empty = bf.project_batch_savings(small, eligible_tags=())
     assert isinstance(empty, pl.DataFrame) and empty.is_empty()
@@ -142,6 +150,7 @@ def test_empty_findings_say_there_is_nothing_to_project(small: pl.DataFrame) -> 
     assert NOTE in found
 
 
+@pytest.mark.plot
 def test_spend_status_chart(sample: pl.DataFrame) -> None:
     classified = bf.classify_segments(sample)
     per_status = bf.spend_by_status(classified)
@@ -172,6 +181,7 @@ def test_spend_status_chart(sample: pl.DataFrame) -> None:
     assert f"Where {usd(total)} of LLM spend went" in joined(chart_to_svg(plot_spend_status(lazy)))
 
 
+@pytest.mark.plot
 def test_save_chart_by_suffix(tmp_path: Path, small: pl.DataFrame) -> None:
     chart = plot_savings(bf.project_batch_savings(small))
     png = save_chart(chart, tmp_path / "savings.png")
@@ -183,11 +193,12 @@ def test_save_chart_by_suffix(tmp_path: Path, small: pl.DataFrame) -> None:
     assert "<html" in html.lower() and "cdn.jsdelivr" not in html
     status = save_chart(plot_spend_status(bf.classify_segments(small)), tmp_path / "status.svg")
     assert "Untagged (interactive)" in texts(status.read_text(encoding="utf-8"))
-    with pytest.raises(ValueError, match="png, .svg"):
+    with pytest.raises(ValueError, match=r"png, \.svg"):
         save_chart(chart, tmp_path / "savings.pdf")
     assert not (tmp_path / "savings.pdf").exists()
 
 
+@pytest.mark.plot
 def test_bad_arguments(small: pl.DataFrame) -> None:
     findings = bf.project_batch_savings(small)
     assert isinstance(findings, pl.DataFrame)

@@ -150,7 +150,7 @@ def test_infer_provider_table() -> None:
     models = [m for m, _ in INFER_CASES]
     df = pl.DataFrame({"model": models}, schema={"model": pl.String})
     got = df.select(infer_provider(pl.col("model")).alias("p"))["p"].to_list()
-    assert dict(zip(models, got)) == dict(INFER_CASES)
+    assert dict(zip(models, got, strict=True)) == dict(INFER_CASES)
 
 
 def test_provider_alias_table() -> None:

@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 
 import polars as pl
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import batchframe as bf
+
+from support import given, settings, st
 
 UTC = timezone.utc
 
@@ -149,7 +149,7 @@ def test_by_keeps_keys_orders_and_reports_provenance() -> None:
         (datetime(2025, 6, 10), 1.0),
         (datetime(2024, 1, 1), 0.5),
     ]
-    with pytest.raises(bf.AggregateError, match="column 'region' .* is not in the input"):
+    with pytest.raises(bf.AggregateError, match=r"column 'region' .* is not in the input"):
         bf.project_batch_savings(segments(), HISTORY, by="region")
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 
 import polars as pl
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import batchframe as bf
 from batchframe._rules import SPELLING_BUDGET, spellings
+
+from support import given, settings, st
 
 
 def test_only_kelvin_sign_lowercases_into_ascii_letters() -> None:

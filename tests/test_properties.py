@@ -9,12 +9,18 @@ One property also uses arbitrary non-negative floats.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import sys
 
 import polars as pl
 import pytest
+
+pytest.importorskip(
+    "hypothesis", reason="property tests: needs hypothesis (pip install --group test)"
+)
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +28,8 @@ import batchframe as bf
 
 sys.path.insert(0, os.path.dirname(__file__))
 import reference as ref
+
+pytestmark = pytest.mark.hypothesis
 
 CAT = bf.PricingCatalog.parse(ref.SYNTHETIC_CATALOG_TOML)
 
@@ -102,7 +110,7 @@ eligible_sets = st.one_of(
     st.none(),
     st.none(),
     st.sampled_from(TAG_WORDS),
-    st.lists(st.sampled_from(TAG_WORDS + ["ASYNC", "offline", "Night"]), min_size=1, max_size=4),
+    st.lists(st.sampled_from([*TAG_WORDS, "ASYNC", "offline", "Night"]), min_size=1, max_size=4),
     st.just([]),
 )
 
@@ -135,7 +143,7 @@ def assert_sorted(found: list[dict]) -> None:
     assert len({f["tag"] for f in found}) == len(found)
 
 
-def assert_same_findings(got: list[dict], want: list[dict]) -> None:
+def assert_same_as_reference(got: list[dict], want: list[dict]) -> None:
     """Same tags, same order (up to near-ties in savings), same numbers."""
     assert sorted(g["tag"] for g in got) == sorted(w["tag"] for w in want)
     by_tag = {w["tag"]: w for w in want}
@@ -145,14 +153,14 @@ def assert_same_findings(got: list[dict], want: list[dict]) -> None:
             assert math.isclose(g[col], w[col], **TOL), (g["tag"], col, g[col], w[col])
         assert g["request_count"] == w["request_count"]
     # the order must agree wherever savings are not within float noise
-    for a, b in zip(got, got[1:]):
+    for a, b in itertools.pairwise(got):
         wa, wb = by_tag[a["tag"]], by_tag[b["tag"]]
         sa, sb = wa["projected_savings_usd"], wb["projected_savings_usd"]
         if not math.isclose(sa, sb, **TOL):
             assert sa > sb, (a["tag"], b["tag"], sa, sb)
     # where the reference has no near-ties at all, the order is identical
     ref_savings = [w["projected_savings_usd"] for w in want]
-    if all(not math.isclose(a, b, **TOL) for a, b in zip(ref_savings, ref_savings[1:])):
+    if all(not math.isclose(a, b, **TOL) for a, b in itertools.pairwise(ref_savings)):
         assert [g["tag"] for g in got] == [w["tag"] for w in want]
 
 
@@ -164,7 +172,7 @@ def assert_same_findings(got: list[dict], want: list[dict]) -> None:
 def test_matches_reference(rows, eligible):
     got = project(rows, eligible)
     want = ref.project(rows, CAT, eligible)
-    assert_same_findings(got, want)
+    assert_same_as_reference(got, want)
     for f in got:
         assert f["eligible_spend_usd"] > 0
         assert f["projected_savings_usd"] >= 0
@@ -176,7 +184,7 @@ def test_matches_reference(rows, eligible):
 def test_matches_reference_with_arbitrary_nonnegative_costs(rows, eligible):
     got = project(rows, eligible)
     want = ref.project(rows, CAT, eligible)
-    assert_same_findings(got, want)
+    assert_same_as_reference(got, want)
     assert sum(f["share_of_spend_pct"] for f in got) <= 100 + 1e-7
 
 
@@ -184,7 +192,7 @@ def test_matches_reference_with_arbitrary_nonnegative_costs(rows, eligible):
 @given(rows=rows_strategy(), data=st.data())
 def test_independent_of_row_order(rows, data):
     shuffled = data.draw(st.permutations(rows))
-    assert_same_findings(project(shuffled), project(rows))
+    assert_same_as_reference(project(shuffled), project(rows))
 
 
 @SETTINGS

@@ -12,20 +12,29 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import polars as pl
 import pyarrow as pa
 import pytest
+
+pytest.importorskip("pyspark", reason='needs pyspark: pip install -e ".[spark]" (and Java 17)')
+pytest.importorskip("numpy", reason="needs numpy (comes with the test group)")
+
+import numpy as np
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 import batchframe as bf
 import batchframe.spark as bfs
 
+from support import assert_same_findings
+
 UTC = timezone.utc
 
 # PySpark warns on import that it prefers pandas < 3; batchframe.spark never uses pandas.
-pytestmark = pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+pytestmark = [
+    pytest.mark.spark,
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas"),
+]
 
 
 @pytest.fixture(scope="session")
@@ -39,21 +48,6 @@ def spark() -> Iterator[SparkSession]:
         os.environ.pop("PYSPARK_PYTHON", None)
     else:
         os.environ["PYSPARK_PYTHON"] = old
-
-
-def assert_same_findings(got: pl.DataFrame, expected: pl.DataFrame | pl.LazyFrame) -> None:
-    """Same columns, tags, keys and order; every number within relative 1e-9."""
-    assert isinstance(expected, pl.DataFrame)
-    assert got.columns == expected.columns
-    assert got.schema == expected.schema
-    assert got["tag"].to_list() == expected["tag"].to_list()
-    for name, dtype in expected.schema.items():
-        left, right = got[name].to_list(), expected[name].to_list()
-        if dtype == pl.Float64:
-            for a, b in zip(left, right):
-                assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12), (name, a, b)
-        else:  # tags, keys, counts, summaries, provenance: exact
-            assert left == right, name
 
 
 # -- the worked example and randomized frames ----------------------------------------------
@@ -268,7 +262,7 @@ def assert_same_aggregates(got: DataFrame, expected: pl.DataFrame | pl.LazyFrame
     left, right = collect_sorted(got), collect_sorted(expected)
     assert left.columns == right.columns
     assert left.drop("cost_usd").equals(right.drop("cost_usd")), (left, right)
-    for a, b in zip(left["cost_usd"], right["cost_usd"]):
+    for a, b in zip(left["cost_usd"], right["cost_usd"], strict=True):
         assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 

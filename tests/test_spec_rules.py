@@ -35,11 +35,6 @@ INPUT_SCHEMA = ref.spec_input_dtypes()
 # helpers
 
 
-@pytest.fixture(scope="module")
-def cat() -> bf.PricingCatalog:
-    return bf.PricingCatalog.parse(ref.SYNTHETIC_CATALOG_TOML)
-
-
 def r(provider, model, tag, inp, out, cost, n) -> dict:
     return {
         "provider": provider,
@@ -76,7 +71,7 @@ def run(rows, catalog, **kw) -> list[dict]:
 def expect(found: list[dict], expected: list[tuple]) -> None:
     """expected: (tag, spend, batch cost, savings, share, count, discount)."""
     assert [f["tag"] for f in found] == [e[0] for e in expected]
-    for f, (tag, spend, cost, savings, share, count, discount) in zip(found, expected):
+    for f, (tag, spend, cost, savings, share, count, discount) in zip(found, expected, strict=True):
         got = (
             f["eligible_spend_usd"],
             f["projected_batch_cost_usd"],
@@ -85,7 +80,7 @@ def expect(found: list[dict], expected: list[tuple]) -> None:
             f["discount_pct"],
         )
         want = (spend, cost, savings, share, discount)
-        for g, w in zip(got, want):
+        for g, w in zip(got, want, strict=True):
             assert math.isclose(g, w, rel_tol=1e-12, abs_tol=1e-12), (tag, got, want)
         assert f["request_count"] == count
         assert f["summary"] == ref.summary(tag, share, savings, discount, count)
@@ -509,7 +504,7 @@ def test_as_findings_matches_the_frame(cat):
     assert isinstance(findings, list)
     assert len(findings) == 2
     names = {f.name for f in dataclasses.fields(bf.BatchFinding)}
-    for finding, row in zip(findings, out.iter_rows(named=True)):
+    for finding, row in zip(findings, out.iter_rows(named=True), strict=True):
         assert isinstance(finding, bf.BatchFinding)
         assert finding.tag == row["tag"]
         assert finding.discount_pct() == row["discount_pct"]
