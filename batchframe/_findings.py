@@ -172,7 +172,10 @@ def as_findings(findings: FindingsLike, *, tier: str | None = None) -> list[Batc
         )
     tiers = tiers_of(findings, tier)
     rows = findings.select(_FINDING_FIELDS).rows()
-    return [BatchFinding(**dict(zip(_FINDING_FIELDS, row)), tier=t) for row, t in zip(rows, tiers)]
+    return [
+        BatchFinding(**dict(zip(_FINDING_FIELDS, row, strict=True)), tier=t)
+        for row, t in zip(rows, tiers, strict=True)
+    ]
 
 
 def _summaries(parts: pl.Series) -> pl.Series:

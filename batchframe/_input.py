@@ -12,7 +12,7 @@ import difflib
 import functools
 import operator
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, is_dataclass
 from typing import TYPE_CHECKING, Any, Union
 
@@ -259,10 +259,10 @@ _Check = tuple[str, pl.Expr, list[ValueRule]]
 
 def _predicate(rule: ValueRule, column: pl.Expr) -> pl.Expr:
     """A rule's predicate of `batchframe._rules.value_rules` as a Polars expression."""
-    predicates = {
-        "null": column.is_null,
-        "nan": column.is_nan,
-        "infinite": column.is_infinite,
+    predicates: dict[str, Callable[[], pl.Expr]] = {
+        "null": lambda: column.is_null(),
+        "nan": lambda: column.is_nan(),
+        "infinite": lambda: column.is_infinite(),
         "not_finite": lambda: ~column.is_finite(),
         "fractional": lambda: column != column.floor(),
         "negative": lambda: column < 0,
@@ -272,7 +272,7 @@ def _predicate(rule: ValueRule, column: pl.Expr) -> pl.Expr:
 
 def _detector(rule: ValueRule, column: pl.Expr) -> pl.Expr:
     """A reduction that fires when some row may break `rule` (allocates nothing per row)."""
-    detectors = {
+    detectors: dict[str, Callable[[], pl.Expr]] = {
         "null": lambda: column.null_count() > 0,
         "nan": lambda: ~column.sum().is_finite(),
         "infinite": lambda: ~column.sum().is_finite(),
@@ -307,7 +307,7 @@ def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence
 
     Runs only on the failure path; it reads `source` again to find the row.
     """
-    for (name, _, rules), hit in zip(checks, fired):
+    for (name, _, rules), hit in zip(checks, fired, strict=True):
         if not hit:
             continue
         column = pl.col(name)
@@ -319,7 +319,9 @@ def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence
             continue
         named = (bad.alias(f"{RESERVED_PREFIX}rule_{i}") for i, bad in enumerate(predicates))
         at_row = source.slice(row, 1).select(pl.col(name), *named).collect().row(0)
-        expectation = next(rule.expectation for rule, broken in zip(rules, at_row[1:]) if broken)
+        expectation = next(
+            rule.expectation for rule, broken in zip(rules, at_row[1:], strict=True) if broken
+        )
         raise AggregateError(bad_value_message(name, expectation, at_row[0], f"at row {row}"))
 
 

@@ -61,6 +61,7 @@ from typing import TypeAlias
 import polars as pl
 
 from batchframe._errors import AggregateError
+from batchframe._exprs import when_chain
 from batchframe._logschema import NO_TAGS, clean_text, parse_tags, parse_timestamp, single_tag
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
@@ -111,15 +112,13 @@ def infer_provider(model: pl.Expr) -> pl.Expr:
         ['openai', None, 'groq']
     """
     m = clean_text(model).str.to_lowercase()
-    chain: pl.Expr | None = None
+    cases = []
     for provider, pattern, exclusion in PROVIDER_PATTERNS:
         matches = m.str.contains(pattern)
         if exclusion is not None:
             matches = matches & ~m.str.contains(exclusion)
-        step = pl.when(matches) if chain is None else chain.when(matches)  # type: ignore[attr-defined]
-        chain = step.then(pl.lit(provider))
-    assert chain is not None
-    return chain.otherwise(pl.lit(None, dtype=pl.String))
+        cases.append((matches, pl.lit(provider)))
+    return when_chain(cases, pl.lit(None, dtype=pl.String))
 
 
 def provider_alias(provider: pl.Expr) -> pl.Expr:

@@ -20,6 +20,7 @@ import polars as pl
 from batchframe._catalog import PricingCatalog
 from batchframe._catalog import catalog as default_catalog
 from batchframe._errors import AggregateError
+from batchframe._exprs import when_chain
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
 from batchframe._input import SUMMED_COLUMNS, AggregatesLike, EagerAggregatesLike, validated
 from batchframe._rules import (
@@ -206,10 +207,8 @@ def status_expr(schema: pl.Schema, eligible: list[str]) -> pl.Expr:
         "no_batch_tier": pl.col(_RATE_INPUT).is_null() | pl.col(_RATE_OUTPUT).is_null(),
     }
     *ruled, last = STATUS_PRECEDENCE
-    chain = pl.when(conditions[ruled[0]]).then(pl.lit(ruled[0]))
-    for status in ruled[1:]:
-        chain = chain.when(conditions[status]).then(pl.lit(status))
-    return chain.otherwise(pl.lit(last)).cast(SEGMENT_STATUS)
+    cases = [(conditions[status], pl.lit(status)) for status in ruled]
+    return when_chain(cases, pl.lit(last)).cast(SEGMENT_STATUS)
 
 
 def projected_cost_expr() -> pl.Expr:

@@ -234,7 +234,7 @@ def to_spark(frame: Any, spark: SparkSession) -> DataFrame:
             f"got {type(frame).__name__}"
         )
     columns = []
-    for name, column in zip(table.column_names, table.columns):
+    for name, column in zip(table.column_names, table.columns, strict=True):
         target = _spark_safe_type(column.type, name)
         if pa.types.is_uint64(column.type):
             biggest = pc.max(column).as_py()

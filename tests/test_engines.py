@@ -72,7 +72,7 @@ def logs_frame() -> pl.DataFrame:
     names = ["provider", "model", "tags", "input_tokens", "output_tokens", "cost_usd"]
     names += ["service_tier", "timestamp"]
     return pl.DataFrame(
-        [dict(zip(names, row)) for row in ROWS],
+        [dict(zip(names, row, strict=False)) for row in ROWS],
         schema={
             "provider": pl.String,
             "model": pl.String,
@@ -175,7 +175,9 @@ def assert_same(got: pl.DataFrame, want: pl.DataFrame) -> None:
     for name, dtype in want.schema.items():
         left, right = got[name].to_list(), want[name].to_list()
         if dtype == pl.Float64:
-            assert all(math.isclose(a, b, rel_tol=1e-9) for a, b in zip(left, right)), name
+            assert all(
+                math.isclose(a, b, rel_tol=1e-9) for a, b in zip(left, right, strict=False)
+            ), name
         else:
             assert left == right, name
 
@@ -187,7 +189,9 @@ def test_every_polars_route_gives_the_hand_computed_findings(route: str, tmp_pat
         "tag", "eligible_spend_usd", "projected_batch_cost_usd", "request_count"
     ).rows()
     assert [g[0] for g in got] == [e[0] for e in EXPECTED]
-    for (tag, spend, cost, n), (_, want_spend, want_cost, want_n) in zip(got, EXPECTED):
+    for (tag, spend, cost, n), (_, want_spend, want_cost, want_n) in zip(
+        got, EXPECTED, strict=False
+    ):
         assert math.isclose(spend, want_spend) and math.isclose(cost, want_cost), tag
         assert n == want_n, tag
     assert findings["share_of_spend_pct"][0] == pytest.approx(30.0 / TOTAL * 100)

@@ -98,7 +98,7 @@ def test_summary_formats_every_number_as_python_does(values: list[float], engine
     assert summaries(frame, engine=engine) == expected_summaries(values, counts)
     findings = [
         bf.BatchFinding(f"t{i}", 100.0, 0.0, v, v, c)
-        for i, (v, c) in enumerate(zip(values, counts))
+        for i, (v, c) in enumerate(zip(values, counts, strict=False))
     ]
     # BatchFinding computes its own discount (here 100 * v / 100, exactly v for finite v).
     finite = [i for i, v in enumerate(values) if math.isfinite(v) and abs(v) < 1e300]
@@ -147,7 +147,7 @@ def test_summary_matches_python_format(values: list[float], tier: str) -> None:
     frame = findings_of(values, values[::-1], values, counts)
     expected = [
         spec_sentence(f"t{i}", share, savings, share, c, tier)
-        for i, (share, savings, c) in enumerate(zip(values, values[::-1], counts))
+        for i, (share, savings, c) in enumerate(zip(values, values[::-1], counts, strict=False))
     ]
     assert summaries(frame, tier) == expected
 
@@ -240,9 +240,9 @@ def test_as_findings_tier_from_the_argument_or_the_column() -> None:
     for bad in ("Flex", "", "standard"):
         with pytest.raises(ValueError, match=r"tier must be one of \['batch', 'flex'\], got"):
             bf.as_findings(flex, tier=bad)
-    with pytest.raises(ValueError, match="column 'tier', row 0: .* got 'priority'"):
+    with pytest.raises(ValueError, match=r"column 'tier', row 0: .* got 'priority'"):
         bf.as_findings(flex.with_columns(pl.lit("priority").alias("tier")))
-    with pytest.raises(ValueError, match="column 'tier', row 0: .* got None"):
+    with pytest.raises(ValueError, match=r"column 'tier', row 0: .* got None"):
         bf.as_findings(flex.with_columns(pl.lit(None, dtype=pl.String).alias("tier")))
 
 

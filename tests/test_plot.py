@@ -357,7 +357,7 @@ def test_the_tier_comes_from_the_argument_or_the_column(sample: pl.DataFrame) ->
     )
     with pytest.raises(ValueError, match=r"several tiers together: \['batch', 'flex'\]"):
         plot_savings(mixed)
-    with pytest.raises(ValueError, match="column 'tier', row 0: .* got 'x'"):
+    with pytest.raises(ValueError, match=r"column 'tier', row 0: .* got 'x'"):
         plot_savings(flex.with_columns(pl.lit("x").alias("tier")))
 
 
