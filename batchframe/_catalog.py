@@ -661,3 +661,12 @@ def catalog() -> PricingCatalog:
         False
     """
     return PricingCatalog.parse(_embedded_text())
+
+
+def resolve_catalog(given: PricingCatalog | None) -> PricingCatalog:
+    """`given` itself, or the embedded catalog for None; `TypeError` for anything else."""
+    if given is None:
+        return catalog()
+    if not isinstance(given, PricingCatalog):
+        raise TypeError(f"catalog must be a PricingCatalog or None, got {type(given).__name__}")
+    return given

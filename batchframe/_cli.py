@@ -29,6 +29,7 @@ from batchframe._io import FORMATS, scan_file
 from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._presets import PRESETS
 from batchframe._project import classify_segments, project_batch_savings
+from batchframe._rules import TIERS
 
 __all__ = ["main"]
 
@@ -122,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     add_output_options(project)
     project.add_argument(
         "--tier",
-        choices=("batch", "flex"),
+        choices=TIERS,
         default="batch",
         help="price at the Batch or Flex rates",
     )
@@ -385,7 +386,7 @@ def _catalog(paths: list[str] | None, quiet: bool = False) -> PricingCatalog | N
         when = newest.date().isoformat() if newest else "never"
         print(
             f"batchframe: warning: the pricing catalog's newest price is from {when}, more than "
-            f"{STALE_AFTER_DAYS} days ago; refresh it (see README) or pass --catalog",
+            f"{STALE_AFTER_DAYS} days ago; refresh it (docs/semantics.md §2.5) or pass --catalog",
             file=sys.stderr,
         )
     return merged

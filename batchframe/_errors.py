@@ -15,7 +15,7 @@ class BatchframeError(ValueError):
 
 
 class AggregateError(BatchframeError):
-    """Request aggregates (or request logs) that do not match SPEC §1.
+    """Request aggregates (or request logs) that do not match docs/semantics.md §1.
 
     The message names the column, what was expected and, for a bad value, the
     first offending row index and the value.

@@ -19,7 +19,7 @@ __all__ = [
     "with_summary",
 ]
 
-#: The findings frame, column by column (SPEC §3).
+#: The findings frame, column by column (docs/semantics.md §3).
 FINDINGS_SCHEMA = pl.Schema(
     {
         "tag": pl.String,
@@ -33,7 +33,7 @@ FINDINGS_SCHEMA = pl.Schema(
     }
 )
 
-# The sentence of SPEC §3; U+2192 (→) and U+2212 (−) are part of it.
+# The sentence of docs/semantics.md §3; U+2192 (→) and U+2212 (−) are part of it.
 _SUMMARY = (
     "tag={tag} is {share:.1f}% of spend and batch-eligible \u2192 ~${savings:.2f} saved at the "
     "{rate} rate (\u2212{discount:.0f}%) on {count} request(s)"

@@ -417,6 +417,16 @@ def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
 OPTIONAL_COLUMNS = ("already_batched", "period_start")
 
 
+def check_kept(names: Sequence[str], keep: Sequence[str]) -> None:
+    """`AggregateError` for a column that ``by=`` or ``price_at=`` names and the input lacks."""
+    for name in keep:
+        if name not in names:
+            raise AggregateError(
+                f"column {name!r} (asked for by by= or price_at=) is not in the input; "
+                f"the input has {list(names)}"
+            )
+
+
 def optional_columns(schema: pl.Schema) -> list[pl.Expr]:
     """Casts of the optional columns the input has; `AggregateError` for a wrong type."""
     out: list[pl.Expr] = []
@@ -447,12 +457,8 @@ def validated(aggregates: AggregatesLike, keep: Sequence[str] = ()) -> Validated
     canonical = [_canonical(name, schema[name]) for name in AGGREGATE_COLUMNS]
     canonical += optional_columns(schema)
     carried = [n for n in OPTIONAL_COLUMNS if n in schema]
+    check_kept(schema.names(), keep)
     for name in dict.fromkeys(keep):
-        if name not in schema:
-            raise AggregateError(
-                f"column {name!r} (asked for by by= or price_at=) is not in the input; "
-                f"the input has {list(schema.names())}"
-            )
         if name not in AGGREGATE_COLUMNS and name not in carried:
             carried.append(name)
             canonical.append(pl.col(name))

@@ -22,6 +22,8 @@ from batchframe._logschema import (
     LOG_SCHEMA,
     NO_TAGS,
     clean_text,
+    parse_count,
+    parse_money,
     parse_tags,
     parse_timestamp,
     single_tag,
@@ -90,6 +92,15 @@ def check_log_columns(names: Sequence[str], where: str = "request logs") -> None
             )
 
 
+def check_every_column(every: str | None, timestamp: str, names: Sequence[str]) -> None:
+    """`AggregateError` when ``every=`` is given and the logs lack the `timestamp` column."""
+    if every is not None and timestamp not in names:
+        raise AggregateError(
+            f"request logs: every={every!r} needs a timestamp column {timestamp!r}; "
+            f"the logs have {list(names)}"
+        )
+
+
 def _tags(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
     if "tags" in schema:
         return parse_tags("tags", schema["tags"], origin.get("tags")).alias("tags")
@@ -136,15 +147,19 @@ def normalize_logs(
         timestamp = parse_timestamp("timestamp", schema["timestamp"], origin.get("timestamp"))
     else:
         timestamp = pl.lit(None, dtype=pl.Datetime("us", "UTC"))
-    count = pl.col("request_count") if "request_count" in schema else pl.lit(1)
+
+    def counted(name: str) -> pl.Expr:
+        return parse_count(name, schema[name], origin.get(name)).alias(name)
+
+    count = counted("request_count") if "request_count" in schema else pl.lit(1, dtype=pl.Int64)
     return logs.select(
         provider.alias("provider"),
         clean_text(pl.col("model")).alias("model"),
         _tags(schema, origin),
-        pl.col("input_tokens").cast(pl.Int64),
-        pl.col("output_tokens").cast(pl.Int64),
-        pl.col("cost_usd").cast(pl.Float64),
-        count.cast(pl.Int64).alias("request_count"),
+        counted("input_tokens"),
+        counted("output_tokens"),
+        parse_money("cost_usd", schema["cost_usd"], origin.get("cost_usd")).alias("cost_usd"),
+        count.alias("request_count"),
         timestamp.alias("timestamp"),
         _already_batched(schema).alias("already_batched"),
     )
@@ -312,11 +327,7 @@ def aggregate_request_logs(
     frame = logs if isinstance(logs, pl.LazyFrame) else logs.lazy()
     period = parse_every(every) if every is not None else None
     schema = frame.collect_schema()
-    if period is not None and timestamp not in schema:
-        raise AggregateError(
-            f"request logs: every={every!r} needs a timestamp column {timestamp!r}; "
-            f"the logs have {schema.names()}"
-        )
+    check_every_column(every, timestamp, schema.names())
     origin = {}
     if timestamp != "timestamp" and timestamp in schema:
         frame = frame.drop("timestamp", strict=False).rename({timestamp: "timestamp"})

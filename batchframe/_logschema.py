@@ -16,6 +16,8 @@ __all__ = [
     "checked_parse",
     "clean_tags",
     "clean_text",
+    "parse_count",
+    "parse_money",
     "parse_tags",
     "parse_timestamp",
     "single_tag",
@@ -140,3 +142,51 @@ def single_tag(value: pl.Expr) -> pl.Expr:
     """``[value]``, or ``[]`` when the value is null or blank."""
     v = clean_text(value)
     return pl.when(v.is_not_null()).then(pl.concat_list([v])).otherwise(NO_TAGS)
+
+
+_INT64_LIMIT = 2.0**63
+
+
+def parse_count(name: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
+    """A token or request count as Int64: null -> 0; anything but a whole number >= 0 raises.
+
+    Integers pass as they are (an unsigned value beyond Int64 raises); floats and text
+    must hold whole, finite, non-negative numbers (``2.0`` is fine, ``1.5``, ``nan``,
+    ``-1`` or ``1,000`` raise `AggregateError` naming the column and the value).
+    """
+    col, where = pl.col(name), column or name
+    what = "a whole number >= 0"
+    if isinstance(dtype, pl.Null):
+        return pl.lit(0, dtype=pl.Int64)
+    if dtype.is_integer():
+        if dtype == pl.UInt64:
+            checked = checked_parse(col, col.cast(pl.Int64, strict=False), where, what, pl.Int64())
+        else:
+            checked = col.cast(pl.Int64)
+        return checked.fill_null(0)
+    if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
+        raw = clean_text(col)
+        value = raw.cast(pl.Float64, strict=False)
+    elif dtype.is_numeric():
+        raw = col.cast(pl.Float64)
+        value = raw
+    else:
+        raise AggregateError(f"column {where!r}: expected {what}, got dtype {dtype}")
+    whole = value.is_finite() & (value == value.floor()) & (value >= 0) & (value < _INT64_LIMIT)
+    parsed = pl.when(whole).then(value).otherwise(None).cast(pl.Int64)
+    return checked_parse(raw, parsed, where, what, pl.Int64()).fill_null(0)
+
+
+def parse_money(name: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
+    """A USD amount as Float64 (null stays null); text that is not a number raises."""
+    col, where = pl.col(name), column or name
+    if isinstance(dtype, pl.Null):
+        return pl.lit(None, dtype=pl.Float64)
+    if dtype.is_numeric():
+        return col.cast(pl.Float64)
+    if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
+        raw = clean_text(col)
+        return checked_parse(
+            raw, raw.cast(pl.Float64, strict=False), where, "a number", pl.Float64()
+        )
+    raise AggregateError(f"column {where!r}: expected a number, got dtype {dtype}")

@@ -62,7 +62,15 @@ import polars as pl
 
 from batchframe._errors import AggregateError
 from batchframe._exprs import when_chain
-from batchframe._logschema import NO_TAGS, clean_text, parse_tags, parse_timestamp, single_tag
+from batchframe._logschema import (
+    NO_TAGS,
+    clean_text,
+    parse_count,
+    parse_money,
+    parse_tags,
+    parse_timestamp,
+    single_tag,
+)
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
     BATCH_CALL_TYPE,
@@ -199,32 +207,19 @@ def _model(schema: pl.Schema, *names: str) -> pl.Expr:
 
 
 def _count(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
-    """A token / request count column as Int64; null -> 0."""
-    dtype = schema[name]
-    col = pl.col(name)
-    if dtype == pl.Null:
-        expr = pl.lit(None, dtype=pl.Int64)
-    elif dtype.is_integer():
-        expr = col.cast(pl.Int64)
-    elif dtype.is_numeric():
-        expr = col.cast(pl.Float64).round(0).cast(pl.Int64)
-    elif dtype == pl.String:
-        expr = _blank_to_null(col).cast(pl.Float64).round(0).cast(pl.Int64)
-    else:
-        raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a number")
-    return expr.fill_null(0)
+    """A token / request count column as Int64 by the shared rule (`parse_count`); null -> 0."""
+    try:
+        return parse_count(name, schema[name], name)
+    except AggregateError as exc:
+        raise _fail(preset, schema, str(exc)) from None
 
 
 def _money(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
-    """A USD column as Float64 (null stays null)."""
-    dtype = schema[name]
-    if dtype == pl.Null:
-        return pl.lit(None, dtype=pl.Float64)
-    if dtype.is_numeric():
-        return pl.col(name).cast(pl.Float64)
-    if dtype == pl.String:
-        return _blank_to_null(pl.col(name)).cast(pl.Float64)
-    raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a number")
+    """A USD column as Float64 by the shared rule (`parse_money`); null stays null."""
+    try:
+        return parse_money(name, schema[name], name)
+    except AggregateError as exc:
+        raise _fail(preset, schema, str(exc)) from None
 
 
 def _timestamp(preset: str, schema: pl.Schema, name: str) -> pl.Expr:

@@ -17,8 +17,7 @@ from typing import overload
 
 import polars as pl
 
-from batchframe._catalog import PricingCatalog
-from batchframe._catalog import catalog as default_catalog
+from batchframe._catalog import PricingCatalog, resolve_catalog
 from batchframe._errors import AggregateError
 from batchframe._exprs import when_chain
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
@@ -66,14 +65,6 @@ _RATE_OUTPUT = _tmp("rate_output")
 _INSTANT = _tmp("price_instant")
 _ASOF = _tmp("asof_key")
 _SEGMENT = _tmp("segment")
-
-
-def _check_catalog(catalog: PricingCatalog | None) -> PricingCatalog:
-    if catalog is None:
-        return default_catalog()
-    if not isinstance(catalog, PricingCatalog):
-        raise TypeError(f"catalog must be a PricingCatalog or None, got {type(catalog).__name__}")
-    return catalog
 
 
 def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
@@ -430,7 +421,7 @@ def partial_projection(
     instants = [price_at] if price_at else []
     checked = validated(chunk, keep=(*keys, *instants))
     tags = eligible_tag_set(eligible_tags)
-    cat = _check_catalog(catalog)
+    cat = resolve_catalog(catalog)
     candidates = keep_candidates(not_batched(checked.frame), tags)
     segments = fold_segments(candidates, (*keys, *instants))
     # The total and any owed input checks are reductions over the same single pass.
@@ -674,7 +665,7 @@ def classify_segments(
     tier = check_tier(tier)
     checked = validated(aggregates, keep=[price_at] if price_at else ())
     tags = eligible_tag_set(eligible_tags)
-    keyed = attach_rates(checked.frame, _check_catalog(catalog), tier, price_at)
+    keyed = attach_rates(checked.frame, resolve_catalog(catalog), tier, price_at)
     classified = classify(keyed, tags).rename({_EFFECTIVE: "rates_effective_at"})
     classified = checked.enforce(classified)
     return classified if checked.lazy else classified.collect()

@@ -57,10 +57,10 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from batchframe import _logs, _project
-from batchframe._catalog import PricingCatalog
+from batchframe._catalog import PricingCatalog, resolve_catalog
 from batchframe._errors import AggregateError
-from batchframe._input import SUMMED_COLUMNS, check_schema, optional_columns
-from batchframe._logs import check_log_columns
+from batchframe._input import SUMMED_COLUMNS, check_kept, check_schema, optional_columns
+from batchframe._logs import check_every_column, check_log_columns
 from batchframe._project import merge_partials, partial_from_segments
 from batchframe._rules import (
     CHECKED_COLUMNS,
@@ -344,12 +344,7 @@ def _checked_schema(df: DataFrame, keep: Sequence[str]) -> dict[str, DataType]:
     as_polars = pl.Schema({name: _polars_dtype(dtype) for name, dtype in schema.items()})
     check_schema(as_polars)
     optional_columns(as_polars)
-    for name in keep:
-        if name not in schema:
-            raise AggregateError(
-                f"column {name!r} (asked for by by= or price_at=) is not in the input; "
-                f"the input has {list(schema)}"
-            )
+    check_kept(list(schema), keep)
     return schema
 
 
@@ -548,7 +543,7 @@ def project_batch_savings(
     keys = check_by(by)
     tier = check_tier(tier)
     eligible = eligible_tag_set(eligible_tags)
-    cat = _project._check_catalog(catalog)
+    cat = resolve_catalog(catalog)
     instants = (price_at,) if price_at else ()
     schema = _checked_schema(spark_df, (*keys, *instants))
     group = list(dict.fromkeys(("provider", "model", "tag", *keys, *instants)))
@@ -634,12 +629,8 @@ def _raw_log_fold(spark_df: DataFrame, every: str | None, timestamp: str) -> Dat
     period = parse_every(every) if every is not None else None
     raw = [name for name in _RAW_KEYS if name in schema]
     columns = [_col(name) for name in raw]
+    check_every_column(every, timestamp, list(schema))
     if period is not None:
-        if timestamp not in schema:
-            raise AggregateError(
-                f"request logs: every={every!r} needs a timestamp column {timestamp!r}; "
-                f"the logs have {list(schema)}"
-            )
         micros = _epoch_micros(_col(timestamp), schema[timestamp], timestamp)
         step = F.lit(period.floor_us).cast("bigint")
         columns.append(F.timestamp_micros(micros - F.pmod(micros, step)).alias("timestamp"))

@@ -79,7 +79,7 @@ def _tag_vocabulary() -> list[str]:
 
 
 def generate(rows: int, seed: int = 42, eligible_share: float = ELIGIBLE_SHARE) -> pl.DataFrame:
-    """`rows` aggregate segments with the columns of SPEC §1 (plain String tags).
+    """`rows` aggregate segments with the columns of docs/semantics.md §1 (plain String tags).
 
     `eligible_share` is the fraction of tagged rows whose tag is an eligible spelling.
     """

@@ -1,4 +1,4 @@
-"""A deliberately naive, row-by-row reference for SPEC §3 (the oracle).
+"""A deliberately naive, row-by-row reference for docs/semantics.md §3 (the oracle).
 
 Nothing here imports batchframe: the projection is a plain Python loop over
 dict rows, and ``NaiveCatalog`` reads the catalog TOML with ``tomllib`` so the
@@ -30,7 +30,7 @@ FINDING_COLUMNS = (
 )
 
 
-# SPEC §3's findings columns and SPEC §1's canonical input dtypes, written out here
+# docs/semantics.md §3's findings columns and docs/semantics.md §1's canonical input dtypes, written out here
 # (not imported from batchframe) so the tests check the contract, not the code.
 def spec_findings_dtypes():
     import polars as pl
@@ -202,7 +202,7 @@ def eligible_set(eligible_tags) -> set[str]:
 
 
 def project(rows, catalog, eligible_tags=None) -> list[dict]:
-    """SPEC §3, one row at a time.  ``rows`` is an iterable of dicts."""
+    """docs/semantics.md §3, one row at a time.  ``rows`` is an iterable of dicts."""
     eligible = eligible_set(eligible_tags)
     total = 0.0
     folded: dict[str, list] = {}  # tag -> [spend, batch cost, requests]

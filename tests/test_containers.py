@@ -1,4 +1,4 @@
-"""SPEC §1: every accepted container gives the same findings; bad input raises.
+"""docs/semantics.md §1: every accepted container gives the same findings; bad input raises.
 
 One parametrized fixture builds the same aggregates as each accepted
 container; the findings must equal the row-by-row reference and each other,
@@ -389,7 +389,7 @@ def test_negative_cost_is_accepted(cat):
 
 
 # --------------------------------------------------------------------------
-# bad input (SPEC §1)
+# bad input (docs/semantics.md §1)
 
 
 def _row_re(index: int) -> re.Pattern:

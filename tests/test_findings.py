@@ -48,7 +48,7 @@ RATES = {"batch": "Batch API", "flex": "Flex"}
 def spec_sentence(
     tag: str, share: float, savings: float, discount: float, count: int, tier: str = "batch"
 ) -> str:
-    """SPEC §3's sentence, written out here independently of batchframe's template."""
+    """docs/semantics.md §3's sentence, written out here independently of batchframe's template."""
     return (
         f"tag={tag} is {share:.1f}% of spend and batch-eligible \u2192 ~${savings:.2f} saved at "
         f"the {RATES[tier]} rate (\u2212{discount:.0f}%) on {count} request(s)"

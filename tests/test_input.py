@@ -1,4 +1,4 @@
-"""Input validation (SPEC §1): exact messages for every bad input, and what is accepted."""
+"""Input validation (docs/semantics.md §1): exact messages for every bad input, and what is accepted."""
 
 from __future__ import annotations
 

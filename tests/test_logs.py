@@ -297,3 +297,137 @@ def test_null_tag_lists_are_untagged_requests_not_lost() -> None:
     assert isinstance(agg, pl.DataFrame)
     assert dict(agg.select("tag", "cost_usd").rows()) == {None: 5.0, "nightly": 2.0}
     assert agg["request_count"].sum() == 3
+
+
+# -- one route: the generic path and the presets clean the same way --------------------------
+
+
+def _write(tmp_path: Path, text: str, name: str = "logs.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_list_tags_are_normalised_like_every_other_input() -> None:
+    # in-memory logs with a list `tags` column go through the same cleaning (issue 11)
+    logs = pl.DataFrame(
+        {
+            "provider": [" OpenAI ", "openai\u00a0"],
+            "model": ["gpt-5.5", "gpt-5.5"],
+            "tags": [["  ", " nightly "], ["nightly"]],
+            "input_tokens": [1_000_000, 1_000_000],
+            "output_tokens": [0, 0],
+            "cost_usd": [5.0, 5.0],
+        }
+    )
+    folded = bf.aggregate_request_logs(logs)
+    assert folded.select("provider", "tag", "request_count").rows() == [("openai", "nightly", 2)]
+    findings = bf.project_batch_savings(folded)
+    assert findings.select("tag", "projected_savings_usd").rows() == [("nightly", 5.0)]
+
+
+def test_blank_tags_are_dropped_through_a_column_map_and_a_preset(tmp_path: Path) -> None:
+    generic = _write(
+        tmp_path,
+        'model,prompt,completion,usd,labels\ngpt-5.5,10,1,1.0,"[""  "", ""team-a""]"\n',
+    )
+    mapped = bf.scan_request_logs(
+        generic,
+        columns={
+            "prompt": "input_tokens",
+            "completion": "output_tokens",
+            "usd": "cost_usd",
+            "labels": "tags",
+        },
+    )
+    spend = _write(
+        tmp_path,
+        "model,request_tags,prompt_tokens,completion_tokens,spend\n"
+        'gpt-5.5,"[""  "", ""team-a""]",10,1,1.0\n',
+        "spend.csv",
+    )
+    preset = bf.scan_request_logs(spend, preset="litellm-spendlogs")
+    assert mapped.collect()["tags"].to_list() == [["team-a"]]
+    assert preset.collect()["tags"].to_list() == [["team-a"]]
+
+
+def test_an_unparseable_timestamp_names_the_files_column(tmp_path: Path) -> None:
+    path = _write(tmp_path, "model,prompt,completion,usd,ts\ngpt-5.5,1,1,1.0,yesterday\n")
+    columns = {"prompt": "input_tokens", "completion": "output_tokens", "usd": "cost_usd"}
+    logs = bf.scan_request_logs(path, columns={**columns, "ts": "timestamp"})
+    with pytest.raises(bf.AggregateError, match=r"^column 'ts': expected a timestamp, got 'yesterday'$"):
+        logs.collect()
+    spend = _write(
+        tmp_path,
+        "model,request_tags,prompt_tokens,completion_tokens,spend,startTime\n"
+        'gpt-5.5,"[]",1,1,1.0,31/12/2025\n',
+        "spend.csv",
+    )
+    with pytest.raises(
+        bf.AggregateError, match=r"^column 'startTime': expected a timestamp, got '31/12/2025'$"
+    ):
+        bf.scan_request_logs(spend, preset="litellm-spendlogs").collect()
+
+
+def test_timestamp_names_any_column_of_a_plain_frame() -> None:
+    logs = pl.DataFrame(
+        {
+            "model": ["gpt-5.5", "gpt-5.5"],
+            "tag": ["nightly", "nightly"],
+            "input_tokens": [1, 2],
+            "output_tokens": [0, 0],
+            "cost_usd": [1.0, 2.0],
+            "ts": ["2026-01-31T23:00:00Z", "2026-02-01 00:30:00"],
+        }
+    )
+    monthly = bf.aggregate_request_logs(logs, every="1mo", timestamp="ts").sort("period_start")
+    assert monthly["period_start"].dt.month().to_list() == [1, 2]
+    assert monthly["cost_usd"].to_list() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("0.9", "'0.9'"), ("1.5", "'1.5'"), ("nan", "'nan'"), ("-1", "'-1'"), ("1,000", "'1,000'")],
+)
+def test_token_counts_must_be_whole_numbers_on_every_route(
+    tmp_path: Path, value: str, shown: str
+) -> None:
+    # floats are not truncated or rounded: the aggregate rule holds for raw logs (issue 12)
+    generic = _write(tmp_path, f'model,prompt,completion,usd\ngpt-5.5,"{value}",1,1.0\n')
+    columns = {"prompt": "input_tokens", "completion": "output_tokens", "usd": "cost_usd"}
+    with pytest.raises(
+        bf.AggregateError, match=rf"^column 'prompt': expected a whole number >= 0, got {shown}$"
+    ):
+        bf.scan_request_logs(generic, columns=columns).collect()
+    spend = _write(
+        tmp_path,
+        f'model,request_tags,prompt_tokens,completion_tokens,spend\ngpt-5.5,[],"{value}",1,1.0\n',
+        "spend.csv",
+    )
+    with pytest.raises(
+        bf.AggregateError,
+        match=rf"^column 'prompt_tokens': expected a whole number >= 0, got {shown}$",
+    ):
+        bf.scan_request_logs(spend, preset="litellm-spendlogs").collect()
+
+
+def test_whole_float_counts_are_counts() -> None:
+    logs = pl.DataFrame(
+        {
+            "model": ["gpt-5.5"],
+            "input_tokens": [2.0],
+            "output_tokens": [3.0],
+            "cost_usd": [1.0],
+            "request_count": [4.0],
+        }
+    )
+    folded = bf.aggregate_request_logs(logs)
+    assert folded.select("input_tokens", "output_tokens", "request_count").rows() == [(2, 3, 4)]
+
+
+def test_columns_must_be_a_mapping_onto_distinct_names(tmp_path: Path) -> None:
+    path = _write(tmp_path, "model,a,b,usd\ngpt-5.5,1,1,1.0\n")
+    with pytest.raises(TypeError, match="columns= takes a mapping"):
+        bf.scan_request_logs(path, columns=["a", "b"])  # type: ignore[arg-type]
+    with pytest.raises(bf.AggregateError, match="columns= maps two columns onto 'input_tokens'"):
+        bf.scan_request_logs(path, columns={"a": "input_tokens", "b": "input_tokens"})

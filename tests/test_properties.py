@@ -1,9 +1,9 @@
-"""Hypothesis properties: batchframe against the row-by-row reference (SPEC §3, §5).
+"""Hypothesis properties: batchframe against the row-by-row reference (docs/semantics.md §3, §5).
 
 Costs are mostly drawn as multiples of 1/64 so that every sum of costs is
 exact in any order: whether a tag's spend is > 0 and whether the total is
 > 0 are then decided identically by any summation order, and only the
-batch-cost side carries float rounding (SPEC §5 allows relative 1e-9).
+batch-cost side carries float rounding (docs/semantics.md §5 allows relative 1e-9).
 One property also uses arbitrary non-negative floats.
 """
 
@@ -128,7 +128,7 @@ def project(rows, eligible_tags=None) -> list[dict]:
 
 
 def assert_own_summary(f: dict) -> None:
-    """The summary is the SPEC f-string of the row's own column values."""
+    """The summary is the f-string of docs/semantics.md §3 of the row's own column values."""
     assert f["summary"] == (
         f"tag={f['tag']} is {f['share_of_spend_pct']:.1f}% of spend and batch-eligible → "
         f"~${f['projected_savings_usd']:.2f} saved at the Batch API rate "

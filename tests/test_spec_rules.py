@@ -1,4 +1,4 @@
-"""SPEC §2-§4, one rule per test, with hand-computed numbers.
+"""docs/semantics.md §2-§4, one rule per test, with hand-computed numbers.
 
 Rates of the synthetic catalog (reference.SYNTHETIC_CATALOG_TOML), USD per
 1M tokens, batch input / batch output of the *latest* entry:
@@ -87,7 +87,7 @@ def expect(found: list[dict], expected: list[tuple]) -> None:
 
 
 # --------------------------------------------------------------------------
-# worked example and embedded catalog (SPEC §2, §3)
+# worked example and embedded catalog (docs/semantics.md §2, §3)
 
 
 def test_default_tags_constant():
@@ -431,7 +431,7 @@ def test_no_eligible_rows_gives_exact_schema(cat):
 
 
 # --------------------------------------------------------------------------
-# public API shapes (SPEC §4)
+# public API shapes (docs/semantics.md §4)
 
 
 def test_lazy_in_lazy_out_and_same_values(cat):
@@ -556,7 +556,7 @@ def test_error_classes():
 
 
 # --------------------------------------------------------------------------
-# the catalog API (SPEC §2)
+# the catalog API (docs/semantics.md §2)
 
 
 def _utc(*args) -> datetime:
@@ -736,7 +736,7 @@ batch_output_per_million = 8
 
 
 # --------------------------------------------------------------------------
-# CatalogError (SPEC §2)
+# CatalogError (docs/semantics.md §2)
 
 _GOOD = """\
 [[entry]]
