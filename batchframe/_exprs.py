@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import polars as pl
 
-__all__ = ["when_chain"]
+from batchframe._errors import AggregateError
+
+__all__ = ["checked_narrow", "exact_sum", "when_chain"]
 
 
 def when_chain(cases: Sequence[tuple[pl.Expr, pl.Expr]], otherwise: pl.Expr) -> pl.Expr:
@@ -26,3 +28,35 @@ def when_chain(cases: Sequence[tuple[pl.Expr, pl.Expr]], otherwise: pl.Expr) -> 
     for condition, result in rest:
         chain = chain.when(condition).then(result)  # type: ignore[assignment]
     return chain.otherwise(otherwise)
+
+
+def exact_sum(name: str, dtype: pl.DataType | None = None) -> pl.Expr:
+    """Σ of a counter that cannot wrap: Int128 for integers (no sum of Int64 or UInt64 values
+    overflows it), Float64 for a float column (whole values, checked by the input rules)."""
+    if dtype is not None and dtype.is_float():
+        return pl.col(name).cast(pl.Float64).sum()
+    return pl.col(name).cast(pl.Int128).sum()
+
+
+def _narrowed(name: str, dtype: pl.DataType) -> Callable[[pl.Series], pl.Series]:
+    bits = 64
+    top = 2**bits - 1 if dtype == pl.UInt64 else 2 ** (bits - 1) - 1
+
+    def narrow(values: pl.Series) -> pl.Series:
+        too_big = values > top
+        if too_big.any():
+            raise AggregateError(
+                f"column {name!r}: the counts add up to {values.filter(too_big)[0]}, beyond the "
+                f"largest {dtype} ({top}): they cannot be real counts"
+            )
+        # Negative sums come only from negative counts, which the input checks report.
+        narrowed: pl.Series = values.cast(dtype, strict=False)
+        return narrowed
+
+    return narrow
+
+
+def checked_narrow(name: str, dtype: pl.DataType) -> pl.Expr:
+    """Column `name` (an exact Int128 sum) as `dtype` (Int64 or UInt64), raising
+    `AggregateError` at collect time for a sum too large for it: never a wrapped number."""
+    return pl.col(name).map_batches(_narrowed(name, dtype), return_dtype=dtype).alias(name)

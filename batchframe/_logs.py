@@ -16,6 +16,7 @@ from typing import overload
 import polars as pl
 
 from batchframe._errors import AggregateError
+from batchframe._exprs import checked_narrow, exact_sum
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
 from batchframe._io import FORMATS, FileFormat, detect_format
 from batchframe._logschema import (
@@ -26,6 +27,7 @@ from batchframe._logschema import (
     parse_money,
     parse_tags,
     parse_timestamp,
+    refuse_rows,
     single_tag,
 )
 from batchframe._presets import PRESETS, Preset, infer_provider, provider_alias
@@ -92,6 +94,22 @@ def check_log_columns(names: Sequence[str], where: str = "request logs") -> None
             )
 
 
+_COUNTERS = ("input_tokens", "output_tokens", "request_count")
+
+
+def _log_sums() -> list[pl.Expr]:
+    """Exact counter sums; a segment with a request of unknown cost has an unknown (null) cost."""
+    cost = pl.col("cost_usd")
+    unknown = cost.null_count() > 0
+    return [
+        *(exact_sum(name) for name in _COUNTERS),
+        pl.when(unknown)
+        .then(pl.lit(None, dtype=pl.Float64))
+        .otherwise(cost.sum())
+        .alias("cost_usd"),
+    ]
+
+
 def check_every_column(every: str | None, timestamp: str, names: Sequence[str]) -> None:
     """`AggregateError` when ``every=`` is given and the logs lack the `timestamp` column."""
     if every is not None and timestamp not in names:
@@ -149,16 +167,30 @@ def normalize_logs(
         timestamp = pl.lit(None, dtype=pl.Datetime("us", "UTC"))
 
     def counted(name: str) -> pl.Expr:
-        return parse_count(name, schema[name], origin.get(name)).alias(name)
+        return parse_count(name, schema[name], origin.get(name))
 
-    count = counted("request_count") if "request_count" in schema else pl.lit(1, dtype=pl.Int64)
+    if "request_count" in schema:
+        count = counted("request_count").fill_null(1)
+    else:
+        count = pl.lit(1, dtype=pl.Int64)
+    tokens_in, tokens_out = counted("input_tokens"), counted("output_tokens")
+    cost = parse_money("cost_usd", schema["cost_usd"], origin.get("cost_usd"))
+    # A row with neither tokens nor a cost is a torn or empty line, not a $0 request.
+    torn = tokens_in.is_null() & tokens_out.is_null() & cost.is_null()
+    model = refuse_rows(
+        clean_text(pl.col("model")),
+        torn,
+        f"{where}: a row of model {{value!r}} has no token counts and no cost "
+        "(a torn or empty line?)",
+        pl.String(),
+    )
     return logs.select(
         provider.alias("provider"),
-        clean_text(pl.col("model")).alias("model"),
+        model.alias("model"),
         _tags(schema, origin),
-        counted("input_tokens"),
-        counted("output_tokens"),
-        parse_money("cost_usd", schema["cost_usd"], origin.get("cost_usd")).alias("cost_usd"),
+        tokens_in.fill_null(0).alias("input_tokens"),
+        tokens_out.fill_null(0).alias("output_tokens"),
+        cost.alias("cost_usd"),
         count.alias("request_count"),
         timestamp.alias("timestamp"),
         _already_batched(schema).alias("already_batched"),
@@ -337,7 +369,7 @@ def aggregate_request_logs(
     keys = [pl.col("provider"), pl.col("model"), pl.col("tag"), pl.col("already_batched")]
     if period is not None:
         keys.append(pl.col("timestamp").dt.truncate(period.text).alias("period_start"))
-    folded = frame.group_by(keys).agg(pl.col(SUMMED_COLUMNS).sum())
+    folded = frame.group_by(keys).agg(_log_sums())
     order = list(FOLDED_LOG_COLUMNS)
     if every is not None:
         order.append("period_start")
@@ -348,7 +380,8 @@ def aggregate_request_logs(
     folded = (
         folded.with_columns(provider.alias("provider"))
         .group_by(regroup)
-        .agg(pl.col(SUMMED_COLUMNS).sum())
+        .agg(_log_sums())
+        .with_columns(checked_narrow(name, pl.Int64()) for name in _COUNTERS)
         .select(order)
     )
     # The result is small and costly to recompute: collect it (streaming) before handing

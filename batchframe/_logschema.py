@@ -20,6 +20,7 @@ __all__ = [
     "parse_money",
     "parse_tags",
     "parse_timestamp",
+    "refuse_rows",
     "single_tag",
 ]
 
@@ -148,7 +149,7 @@ _INT64_LIMIT = 2.0**63
 
 
 def parse_count(name: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
-    """A token or request count as Int64: null -> 0; anything but a whole number >= 0 raises.
+    """A token or request count as Int64 (null stays null); anything but a whole number >= 0 raises.
 
     Integers pass as they are (an unsigned value beyond Int64 raises); floats and text
     must hold whole, finite, non-negative numbers (``2.0`` is fine, ``1.5``, ``nan``,
@@ -157,13 +158,13 @@ def parse_count(name: str, dtype: pl.DataType, column: str | None = None) -> pl.
     col, where = pl.col(name), column or name
     what = "a whole number >= 0"
     if isinstance(dtype, pl.Null):
-        return pl.lit(0, dtype=pl.Int64)
+        return pl.lit(None, dtype=pl.Int64)
     if dtype.is_integer():
         if dtype == pl.UInt64:
             checked = checked_parse(col, col.cast(pl.Int64, strict=False), where, what, pl.Int64())
         else:
             checked = col.cast(pl.Int64)
-        return checked.fill_null(0)
+        return checked
     if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
         raw = clean_text(col)
         value = raw.cast(pl.Float64, strict=False)
@@ -174,7 +175,7 @@ def parse_count(name: str, dtype: pl.DataType, column: str | None = None) -> pl.
         raise AggregateError(f"column {where!r}: expected {what}, got dtype {dtype}")
     whole = value.is_finite() & (value == value.floor()) & (value >= 0) & (value < _INT64_LIMIT)
     parsed = pl.when(whole).then(value).otherwise(None).cast(pl.Int64)
-    return checked_parse(raw, parsed, where, what, pl.Int64()).fill_null(0)
+    return checked_parse(raw, parsed, where, what, pl.Int64())
 
 
 def parse_money(name: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
@@ -190,3 +191,21 @@ def parse_money(name: str, dtype: pl.DataType, column: str | None = None) -> pl.
             raw, raw.cast(pl.Float64, strict=False), where, "a number", pl.Float64()
         )
     raise AggregateError(f"column {where!r}: expected a number, got dtype {dtype}")
+
+
+def _refused(message: str) -> Callable[[pl.Series], pl.Series]:
+    def check(pair: pl.Series) -> pl.Series:
+        bad, value = pair.struct.field("bad"), pair.struct.field("value")
+        if bad.any():
+            raise AggregateError(message.format(value=value.filter(bad)[0]))
+        return value
+
+    return check
+
+
+def refuse_rows(value: pl.Expr, bad: pl.Expr, message: str, dtype: pl.DataType) -> pl.Expr:
+    """`value`, raising `AggregateError(message)` at collect time on a row where `bad` holds
+    (``{value}`` in `message` is that row's value)."""
+    return pl.struct(bad.fill_null(False).alias("bad"), value.alias("value")).map_batches(
+        _refused(message), return_dtype=dtype, is_elementwise=True
+    )

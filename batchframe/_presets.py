@@ -207,9 +207,10 @@ def _model(schema: pl.Schema, *names: str) -> pl.Expr:
 
 
 def _count(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
-    """A token / request count column as Int64 by the shared rule (`parse_count`); null -> 0."""
+    """A token / request count column as Int64 by the shared rule (`parse_count`); null -> 0
+    (a missing cost stays null, so a torn line still cannot pass as a $0 request)."""
     try:
-        return parse_count(name, schema[name], name)
+        return parse_count(name, schema[name], name).fill_null(0)
     except AggregateError as exc:
         raise _fail(preset, schema, str(exc)) from None
 

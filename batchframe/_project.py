@@ -19,7 +19,7 @@ import polars as pl
 
 from batchframe._catalog import PricingCatalog, resolve_catalog
 from batchframe._errors import AggregateError
-from batchframe._exprs import when_chain
+from batchframe._exprs import checked_narrow, exact_sum, when_chain
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
 from batchframe._input import SUMMED_COLUMNS, AggregatesLike, EagerAggregatesLike, validated
 from batchframe._rules import (
@@ -94,7 +94,16 @@ def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) ->
 def fold_segments(aggregates: pl.LazyFrame, keys: Sequence[str] = ()) -> pl.LazyFrame:
     """Sum the counters per ``(provider, model, tag)`` and any further `keys`."""
     extra = [key for key in dict.fromkeys(keys) if key not in ("provider", "model", "tag")]
-    return aggregates.group_by("provider", "model", "tag", *extra).agg(pl.col(SUMMED_COLUMNS).sum())
+    sums = folded_sums(aggregates.collect_schema())
+    return aggregates.group_by("provider", "model", "tag", *extra).agg(sums)
+
+
+def folded_sums(schema: pl.Schema) -> list[pl.Expr]:
+    """The counters' sums of a fold: exact (`exact_sum`) for the counts, Float64 for cost."""
+    return [
+        pl.col(name).sum() if name == "cost_usd" else exact_sum(name, schema[name])
+        for name in SUMMED_COLUMNS
+    ]
 
 
 def provider_key(provider: pl.Expr) -> pl.Expr:
@@ -264,11 +273,12 @@ def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFr
         .agg(
             ordered_sum("cost_usd").alias("eligible_spend_usd"),
             ordered_sum("projected_batch_cost_usd"),
-            # Non-strict: a lazy input's owed checks settle after this, and must be the
-            # ones to report a negative count.
-            pl.col("request_count").sum().cast(pl.UInt64, strict=False),
+            exact_sum("request_count", classified.collect_schema()["request_count"]),
             *provenance,
         )
+        # A negative sum becomes null: a lazy input's owed checks settle after this, and
+        # must be the ones to report a negative count.
+        .with_columns(checked_narrow("request_count", pl.UInt64()))
     )
 
 
@@ -490,7 +500,7 @@ def merge_partials(
         .agg(
             ordered_sum("eligible_spend_usd"),
             ordered_sum("projected_batch_cost_usd"),
-            pl.col("request_count").sum().cast(pl.UInt64),
+            exact_sum("request_count"),
             ordered_sum("total_spend_usd"),
             pl.col("tier").first(),
             *provenance,
@@ -498,6 +508,7 @@ def merge_partials(
         .with_columns(
             pl.col("total_spend_usd").sum().alias(_TOTAL),
             pl.col("tag").is_not_null().alias(_ROW),
+            checked_narrow("request_count", pl.UInt64()),
         )
         .drop("total_spend_usd")
     )
