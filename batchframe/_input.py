@@ -305,8 +305,11 @@ def _value_checks(schema: pl.Schema) -> list[_Check]:
 def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence[bool]) -> None:
     """Locate and report the first offending row of the first column whose detector fired.
 
-    Runs only on the failure path; it reads `source` again to find the row.
+    Runs only on the failure path; it reads `source` again to find the row. When no row
+    breaks a rule, the detector fired on a sum of finite values that overflowed a float:
+    that is reported for the first fired column whose rules a sum reveals.
     """
+    overflowed = None
     for (name, _, rules), hit in zip(checks, fired, strict=True):
         if not hit:
             continue
@@ -316,6 +319,8 @@ def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence
         # The smallest offending index: order-independent, so right under any engine.
         row = source.select(pl.int_range(pl.len()).filter(anywhere).min()).collect().item()
         if row is None:  # e.g. a cost sum that overflowed to infinity from finite values
+            if overflowed is None and any(rule.predicate != "null" for rule in rules):
+                overflowed = name
             continue
         named = (bad.alias(f"{RESERVED_PREFIX}rule_{i}") for i, bad in enumerate(predicates))
         at_row = source.slice(row, 1).select(pl.col(name), *named).collect().row(0)
@@ -323,6 +328,16 @@ def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence
             rule.expectation for rule, broken in zip(rules, at_row[1:], strict=True) if broken
         )
         raise AggregateError(bad_value_message(name, expectation, at_row[0], f"at row {row}"))
+    if overflowed is not None:
+        raise AggregateError(overflow_message(overflowed))
+
+
+def overflow_message(name: str) -> str:
+    """The message for finite values whose sum is not finite (a float overflow)."""
+    return (
+        f"column {name!r}: every value is finite, but they add up to more than a 64-bit float "
+        "holds (the sum overflows to infinity); these cannot be real amounts"
+    )
 
 
 def check_values(frame: pl.DataFrame) -> pl.DataFrame:
@@ -393,8 +408,12 @@ class Validated:
         kept = pl.Schema({name: dtype for name, dtype in schema.items() if name not in flags})
 
         def settle(evaluated: pl.DataFrame) -> pl.DataFrame:
-            if any(evaluated.select(flags).row(0)):
+            rows_bad, *sums_bad = evaluated.select(flags).row(0)
+            if rows_bad:
                 _raise_first_bad(self.source, list(self.checks), [True] * len(self.checks))
+            if any(sums_bad):  # a NaN or infinite cost, or finite costs whose sum overflowed
+                costs = [name == "cost_usd" for name, _, _ in self.checks]
+                _raise_first_bad(self.source, list(self.checks), costs)
             return evaluated.select(kept.names())
 
         joined = pl.concat([frame, bad_rows], how="horizontal_extend")

@@ -184,6 +184,20 @@ def _join_entries(keyed: pl.LazyFrame, catalog: PricingCatalog, tier: str) -> pl
     ).drop(_PROVIDER_KEY, _INSTANT, _ASOF)
 
 
+def check_price_at(schema: pl.Schema, price_at: str | None) -> None:
+    """`AggregateError` unless `price_at` is None or names a date or datetime column."""
+    if price_at is None:
+        return
+    if not isinstance(price_at, str):
+        raise TypeError(f"price_at= takes a column name, got {price_at!r}")
+    if price_at not in schema:
+        raise AggregateError(
+            f"column {price_at!r} (asked for by price_at=) is not in the input; "
+            f"the input has {schema.names()}"
+        )
+    _as_utc(price_at, schema[price_at])
+
+
 def _as_utc(name: str, dtype: pl.DataType) -> pl.Expr:
     """A date or datetime column as UTC microseconds (naive values are taken as UTC)."""
     column = pl.col(name)
@@ -430,6 +444,7 @@ def partial_projection(
     tier = check_tier(tier)
     instants = [price_at] if price_at else []
     checked = validated(chunk, keep=(*keys, *instants))
+    check_price_at(checked.frame.collect_schema(), price_at)
     tags = eligible_tag_set(eligible_tags)
     cat = resolve_catalog(catalog)
     candidates = keep_candidates(not_batched(checked.frame), tags)
@@ -449,6 +464,20 @@ def partial_projection(
     return partial if checked.lazy else partial.collect()
 
 
+_TIERS_SEEN = _tmp("tiers")
+
+
+def _tiers_checked(tiers: pl.Series) -> pl.Series:
+    """Raise `AggregateError` if the partials' tiers (joined text, one value) are several."""
+    several = tiers.str.contains(",", literal=True)
+    if several.any():
+        raise AggregateError(
+            f"merge_partials: the partials were projected at different tiers "
+            f"({tiers.filter(several)[0]}); merge the partials of one tier at a time"
+        )
+    return tiers
+
+
 @overload
 def merge_partials(partials: Iterable[pl.DataFrame]) -> pl.DataFrame: ...
 @overload
@@ -457,6 +486,8 @@ def merge_partials(partials: Iterable[pl.LazyFrame]) -> pl.LazyFrame: ...
 def merge_partials(
     partials: Iterable[pl.DataFrame | pl.LazyFrame],
 ) -> pl.DataFrame | pl.LazyFrame: ...
+
+
 def merge_partials(
     partials: Iterable[pl.DataFrame | pl.LazyFrame],
 ) -> pl.DataFrame | pl.LazyFrame:
@@ -503,14 +534,24 @@ def merge_partials(
             exact_sum("request_count"),
             ordered_sum("total_spend_usd"),
             pl.col("tier").first(),
+            pl.col("tier").drop_nulls().unique().alias(_TIERS_SEEN),
             *provenance,
         )
         .with_columns(
             pl.col("total_spend_usd").sum().alias(_TOTAL),
             pl.col("tag").is_not_null().alias(_ROW),
             checked_narrow("request_count", pl.UInt64()),
+            # Every tier of every partial, as one text broadcast to each row: checked there.
+            pl.col(_TIERS_SEEN)
+            .explode()
+            .drop_nulls()
+            .unique()
+            .sort()
+            .str.join(", ")
+            .map_batches(_tiers_checked, return_dtype=pl.String)
+            .alias(_TIERS_SEEN),
         )
-        .drop("total_spend_usd")
+        .drop("total_spend_usd", _TIERS_SEEN)
     )
     findings = finalize(folded, keys)
     return findings if lazy else findings.collect()
@@ -675,6 +716,7 @@ def classify_segments(
     """
     tier = check_tier(tier)
     checked = validated(aggregates, keep=[price_at] if price_at else ())
+    check_price_at(checked.frame.collect_schema(), price_at)
     tags = eligible_tag_set(eligible_tags)
     keyed = attach_rates(checked.frame, resolve_catalog(catalog), tier, price_at)
     classified = classify(keyed, tags).rename({_EFFECTIVE: "rates_effective_at"})

@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from batchframe._errors import BatchframeError
+
 __all__ = [
     "ALREADY_DISCOUNTED_TIERS",
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
@@ -75,6 +77,22 @@ STATUS_CATEGORIES: tuple[str, ...] = (
     "already_batched",
 )
 
+#: The summed counters of an aggregate row.
+COUNTER_COLUMNS = ("input_tokens", "output_tokens", "cost_usd", "request_count")
+#: Columns that batchframe's outputs (findings, partials, drill-downs) define themselves.
+OUTPUT_COLUMNS = (
+    "eligible_spend_usd",
+    "projected_batch_cost_usd",
+    "projected_savings_usd",
+    "share_of_spend_pct",
+    "discount_pct",
+    "summary",
+    "rates_effective_at",
+    "tier",
+    "total_spend_usd",
+    "status",
+)
+
 #: Every temporary column batchframe adds starts with this; inputs may not use it.
 RESERVED_PREFIX = "_bf_"
 
@@ -94,21 +112,43 @@ TagsLike = str | Iterable[str] | None
 
 
 def check_tier(tier: object) -> str:
-    """`tier` if it is a projection tier, else `ValueError` naming the choices."""
-    if tier not in TIERS:
-        raise ValueError(f"tier must be one of {list(TIERS)}, got {tier!r}")
-    assert isinstance(tier, str)
+    """`tier` if it is a projection tier, else `BatchframeError` naming the choices."""
+    if not isinstance(tier, str) or tier not in TIERS:
+        raise BatchframeError(f"tier must be one of {list(TIERS)}, got {tier!r}")
     return tier
 
 
 def check_by(by: Sequence[str] | str | None) -> tuple[str, ...]:
-    """The breakdown keys of ``by=`` as a tuple without duplicates (``tag`` is implied)."""
+    """The breakdown keys of ``by=`` as a tuple without duplicates.
+
+    A key is an input column that is not ``tag`` (every finding has it), not a summed
+    counter and not a column the findings define themselves.
+
+    Examples:
+        >>> check_by(["provider", "model", "provider"])
+        ('provider', 'model')
+        >>> check_by("cost_usd")
+        Traceback (most recent call last):
+        ...
+        batchframe._errors.BatchframeError: by= takes input columns to break the findings down by; 'cost_usd' is a summed counter
+    """
     if by is None:
         return ()
     keys = (by,) if isinstance(by, str) else tuple(by)
     for key in keys:
-        if not isinstance(key, str) or key == "tag":
-            raise ValueError(f"by= takes input column names other than 'tag', got {key!r}")
+        why = None
+        if not isinstance(key, str):
+            raise TypeError(f"by= takes column names (strings), got {key!r}")
+        if key == "tag":
+            why = "every finding is per tag already"
+        elif key in COUNTER_COLUMNS:
+            why = "a summed counter"
+        elif key in OUTPUT_COLUMNS:
+            why = "a column of the findings themselves"
+        if why is not None:
+            raise BatchframeError(
+                f"by= takes input columns to break the findings down by; {key!r} is {why}"
+            )
     return tuple(dict.fromkeys(keys))
 
 
@@ -323,7 +363,8 @@ _PART = re.compile(r"(\d+)(ns|us|ms|mo|s|m|h|d|w|q|y)")
 def parse_every(every: object) -> Every:
     """Validate a Polars duration for ``every=`` (``"1d"``, ``"6h"``, ``"1w"``, ``"1mo"`` …).
 
-    Raises `ValueError` for anything else, including a zero duration.
+    Raises `BatchframeError` for anything else, including a zero duration, and
+    `TypeError` for a value that is not a string.
 
     Examples:
         >>> parse_every("1mo"), parse_every("1h30m").floor_us
@@ -334,7 +375,7 @@ def parse_every(every: object) -> Every:
     text = every.strip()
     parts = _PART.findall(text)
     if not text or "".join(n + u for n, u in parts) != text or all(int(n) == 0 for n, _ in parts):
-        raise ValueError(
+        raise BatchframeError(
             f"every={every!r}: expected a Polars duration such as '1d', '6h', '1w', '1mo', "
             "'1q' or '1y' (a whole number and a unit, not zero)"
         )
