@@ -162,6 +162,45 @@ def _show(value: object) -> str:
         return f"a {type(value).__name__}"
 
 
+def _too_deep(text: str, limit: int = 100) -> str:
+    """Where TOML `text` first nests arrays/inline tables more than `limit` deep.
+
+    A small scanner that skips strings and comments; it returns ``"line L, column C"`` (1-based,
+    as tomllib reports syntax errors) or ``"unknown position"``.
+    """
+    depth, line, column, i, n = 0, 1, 0, 0, len(text)
+    while i < n:
+        char = text[i]
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if (char == '"' and text[j] == "\\") else 1
+            skipped = text[i : j + len(quote)]
+            if "\n" in skipped:
+                line += skipped.count("\n")
+                column = len(skipped) - skipped.rfind("\n") - 1
+            else:
+                column += len(skipped) - 1
+            i = j + len(quote)
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return f"line {line}, column {column}"
+        elif char in "]}":
+            depth -= 1
+        i += 1
+    return "unknown position"
+
+
 class _InstantOutOfRange(Exception):
     """An instant whose UTC value falls outside what `datetime` holds (year 1 to 9999)."""
 
@@ -556,7 +595,8 @@ class PricingCatalog:
             raise CatalogError(f"invalid TOML: {exc}") from None
         except RecursionError:
             raise CatalogError(
-                "invalid TOML: arrays or inline tables nested too deeply (hundreds of levels)"
+                "invalid TOML: arrays or inline tables nested too deeply "
+                f"(more than 100 levels at {_too_deep(text)})"
             ) from None
         except ValueError as exc:  # an integer beyond Python's int/str digit limit
             if "digits" in str(exc):
@@ -866,3 +906,40 @@ def resolve_catalog(given: PricingCatalog | None) -> PricingCatalog:
     if not isinstance(given, PricingCatalog):
         raise TypeError(f"catalog must be a PricingCatalog or None, got {type(given).__name__}")
     return given
+
+
+def _toml_string(value: str) -> str:
+    """`value` as a TOML basic string (escapes what TOML requires, keeps other text as is)."""
+    out = []
+    for char in value:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char < " " or char == "\x7f":
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def to_toml(cat: PricingCatalog, header: str = "") -> str:
+    """`cat` as catalog TOML that `PricingCatalog.parse` reads back to the same entries.
+
+    Entries come in `PricingCatalog` order (provider, model, ``effective_at``); rates are
+    written with ``repr`` (the shortest text that reads back to the same float) and
+    ``effective_at`` as an RFC 3339 string in UTC. `header` lines are written as comments.
+    """
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    for entry in cat:
+        lines += ["", "[[entry]]"]
+        for name in _FIELD_NAMES:
+            value = getattr(entry, name)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                shown = _toml_string(value)
+            elif isinstance(value, datetime):
+                shown = _toml_string(value.isoformat().replace("+00:00", "Z"))
+            else:
+                shown = repr(value)
+            lines.append(f"{name} = {shown}")
+    return "\n".join(lines).lstrip("\n") + "\n"
