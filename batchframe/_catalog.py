@@ -162,24 +162,40 @@ def _show(value: object) -> str:
         return f"a {type(value).__name__}"
 
 
-def _too_deep(text: str, limit: int = 100) -> str:
-    """Where TOML `text` first nests arrays/inline tables more than `limit` deep.
+_HEADER = re.compile(r"[ \t]*\[\[[ \t]*entry[ \t]*\]\]")
+_KEY = re.compile(r"""[ \t]*([A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*=[ \t]*("[^"\\\n]*")?""")
+_QUOTES = ('"""', "'" * 3)
 
-    A small scanner that skips strings and comments; it returns ``"line L, column C"`` (1-based,
-    as tomllib reports syntax errors) or ``"unknown position"``.
+
+def _too_deep(text: str, limit: int = 100) -> str:
+    """Where TOML `text` first nests arrays or inline tables more than `limit` deep.
+
+    A small scanner that skips strings and comments and notes ``[[entry]]`` headers and
+    top-level keys, so the message names the entry, the key, the line and the column
+    (1-based, as tomllib reports syntax errors).
     """
     depth, line, column, i, n = 0, 1, 0, 0, len(text)
+    entry, key, names = -1, "?", {"provider": "?", "model": "?"}
+    at_line_start = True
     while i < n:
+        if at_line_start and depth == 0:
+            at_line_start = False
+            if _HEADER.match(text, i):
+                entry, key, names = entry + 1, "?", {"provider": "?", "model": "?"}
+            elif found := _KEY.match(text, i):
+                key = found.group(1).strip("\"'")
+                if key in names and found.group(2):
+                    names[key] = found.group(2)[1:-1] or "?"
         char = text[i]
         column += 1
         if char == "\n":
-            line, column = line + 1, 0
+            line, column, at_line_start = line + 1, 0, True
         elif char == "#":
             end = text.find("\n", i)
             i = n if end < 0 else end
             continue
         elif char in "\"'":
-            quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+            quote = text[i : i + 3] if text[i : i + 3] in _QUOTES else char
             j = i + len(quote)
             while j < n and not text.startswith(quote, j):
                 j += 2 if (char == '"' and text[j] == "\\") else 1
@@ -194,11 +210,17 @@ def _too_deep(text: str, limit: int = 100) -> str:
         elif char in "[{":
             depth += 1
             if depth > limit:
-                return f"line {line}, column {column}"
+                label = (
+                    f"entry {entry} ({names['provider']}/{names['model']}): " if entry >= 0 else ""
+                )
+                return (
+                    f"{label}key {key!r} nests arrays or inline tables more than {limit} "
+                    f"levels deep (at line {line}, column {column})"
+                )
         elif char in "]}":
             depth -= 1
         i += 1
-    return "unknown position"
+    return "arrays or inline tables nested too deeply"  # pragma: no cover - found above
 
 
 class _InstantOutOfRange(Exception):
@@ -261,8 +283,9 @@ def _to_utc(when: Instant, name: str = "when") -> datetime:
             return _as_utc(when)
         parsed = _parse_instant(when)
     except _InstantOutOfRange:
+        shown = when.isoformat() if isinstance(when, datetime) else _show(when)
         raise CatalogError(
-            f"{name} must fall within {_INSTANT_RANGE} in UTC, got {_show(when)}"
+            f"{name} must fall within {_INSTANT_RANGE} in UTC, got {shown}"
         ) from None
     if parsed is None:
         raise CatalogError(f"{name} must be {_EXPECTED_INSTANT}, got {_show(when)}")
@@ -594,10 +617,7 @@ class PricingCatalog:
         except tomllib.TOMLDecodeError as exc:
             raise CatalogError(f"invalid TOML: {exc}") from None
         except RecursionError:
-            raise CatalogError(
-                "invalid TOML: arrays or inline tables nested too deeply "
-                f"(more than 100 levels at {_too_deep(text)})"
-            ) from None
+            raise CatalogError(f"invalid TOML: {_too_deep(text)}") from None
         except ValueError as exc:  # an integer beyond Python's int/str digit limit
             if "digits" in str(exc):
                 raise CatalogError(
