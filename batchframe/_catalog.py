@@ -384,10 +384,6 @@ def _validate_entry(index: int, raw: object) -> ModelPricing:
         raise CatalogError(f"entry {index}: expected a table ([[entry]]), got {type(raw).__name__}")
     label = _entry_label(index, raw)
     _check_keys(label, raw)
-    for key in ("provider", "model", *_RATE_KEYS, *_INT_KEYS):
-        # A TOML key is present or absent, never null: a present key must hold a value.
-        if key in raw and raw[key] is None:  # pragma: no cover - TOML has no null
-            raise CatalogError(f"{label}: key {key!r} must not be null")
     values = _check_values(label, raw, instant=False)
     values["effective_at"] = _effective_at(label, raw["effective_at"])
     return ModelPricing(**values)
@@ -402,7 +398,7 @@ def _check_keys(label: str, raw: Mapping[str, object]) -> None:
         if key not in _ALLOWED_KEYS:
             hint = difflib.get_close_matches(key, sorted(_ALLOWED_KEYS), n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise CatalogError(f"{label}: unknown key {key!r}{suggestion}")
+            raise CatalogError(f"{label}: unknown key {_show(key)}{suggestion}")
 
 
 def _effective_at(label: str, raw_instant: object) -> datetime:
