@@ -13,6 +13,7 @@ import importlib.resources
 import json
 import math
 import re
+import reprlib
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
@@ -48,6 +49,15 @@ _OPTIONAL_RATE_KEYS = (
 _RATE_KEYS = ("input_per_million", "output_per_million", *_OPTIONAL_RATE_KEYS)
 _INT_KEYS = ("prompt_cache_min_tokens",)
 _ALLOWED_KEYS = frozenset(_REQUIRED_KEYS + _OPTIONAL_RATE_KEYS + _INT_KEYS)
+#: The optional tiers: each exists only when both its input and output rates are present.
+_TIER_PAIRS = (
+    ("batch_input_per_million", "batch_output_per_million"),
+    ("flex_input_per_million", "flex_output_per_million"),
+)
+#: The largest integer an Int64 column (`PricingCatalog.frame`) holds.
+_INT64_MAX = 2**63 - 1
+#: The range of instants a UTC `datetime` holds.
+_INSTANT_RANGE = "0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z"
 
 _RFC3339 = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})"
@@ -81,6 +91,15 @@ class ModelPricing:
     flex_output_per_million: float | None = None
     prompt_cache_min_tokens: int | None = None
 
+    def __post_init__(self) -> None:
+        # Every entry is checked against the schema however it was built (TOML, LiteLLM or
+        # by hand), so a catalog can never hold an entry that cannot price or that breaks
+        # `PricingCatalog.frame`. Rates are stored as floats and `effective_at` in UTC.
+        label = f"ModelPricing({_name(self.provider)}/{_name(self.model)})"
+        values = _check_values(label, {name: getattr(self, name) for name in _FIELD_NAMES})
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
     @property
     def has_batch_tier(self) -> bool:
         """Whether both Batch-API rates are published for this entry."""
@@ -113,18 +132,112 @@ def _provider_key(provider: str) -> str:
     return provider.strip(WHITESPACE).lower() if isinstance(provider, str) else provider
 
 
-def _entry_label(index: int, raw: Mapping[str, Any]) -> str:
-    def name(key: str) -> str:
-        value = raw.get(key)
-        return value if isinstance(value, str) and value else "?"
+def _name(value: object) -> str:
+    """A provider or model id as error messages show it: ``?`` when it is not a usable id."""
+    if not isinstance(value, str) or not value:
+        return "?"
+    return value if len(value) <= 80 else value[:77] + "..."
 
-    return f"entry {index} ({name('provider')}/{name('model')})"
+
+def _entry_label(index: int, raw: Mapping[str, Any]) -> str:
+    return f"entry {index} ({_name(raw.get('provider'))}/{_name(raw.get('model'))})"
+
+
+_SHOW = reprlib.Repr()
+_SHOW.maxstring = 80
+_SHOW.maxlong = 40
+_SHOW.maxother = 80
+_SHOW.maxlevel = 3
+
+
+def _show(value: object) -> str:
+    """A bounded ``repr`` of a bad value for an error message (deep or huge values are cut)."""
+    if isinstance(value, str) and len(value) <= 80:
+        return repr(value)
+    try:
+        return _SHOW.repr(value)
+    except (ValueError, RecursionError):  # an int beyond Python's str() digit limit, ...
+        if isinstance(value, int):
+            return f"an integer of {value.bit_length()} bits"
+        return f"a {type(value).__name__}"
+
+
+_HEADER = re.compile(r"[ \t]*\[\[[ \t]*entry[ \t]*\]\]")
+_KEY = re.compile(r"""[ \t]*([A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')[ \t]*=[ \t]*("[^"\\\n]*")?""")
+_QUOTES = ('"""', "'" * 3)
+
+
+def _too_deep(text: str, limit: int = 100) -> str:
+    """Where TOML `text` first nests arrays or inline tables more than `limit` deep.
+
+    A small scanner that skips strings and comments and notes ``[[entry]]`` headers and
+    top-level keys, so the message names the entry, the key, the line and the column
+    (1-based, as tomllib reports syntax errors).
+    """
+    depth, line, column, i, n = 0, 1, 0, 0, len(text)
+    entry, key, names = -1, "?", {"provider": "?", "model": "?"}
+    at_line_start = True
+    while i < n:
+        if at_line_start and depth == 0:
+            at_line_start = False
+            if _HEADER.match(text, i):
+                entry, key, names = entry + 1, "?", {"provider": "?", "model": "?"}
+            elif found := _KEY.match(text, i):
+                key = found.group(1).strip("\"'")
+                if key in names and found.group(2):
+                    names[key] = found.group(2)[1:-1] or "?"
+        char = text[i]
+        column += 1
+        if char == "\n":
+            line, column, at_line_start = line + 1, 0, True
+        elif char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        elif char in "\"'":
+            quote = text[i : i + 3] if text[i : i + 3] in _QUOTES else char
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if (char == '"' and text[j] == "\\") else 1
+            skipped = text[i : j + len(quote)]
+            if "\n" in skipped:
+                line += skipped.count("\n")
+                column = len(skipped) - skipped.rfind("\n") - 1
+            else:
+                column += len(skipped) - 1
+            i = j + len(quote)
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                label = (
+                    f"entry {entry} ({names['provider']}/{names['model']}): " if entry >= 0 else ""
+                )
+                return (
+                    f"{label}key {key!r} nests arrays or inline tables more than {limit} "
+                    f"levels deep (at line {line}, column {column})"
+                )
+        elif char in "]}":
+            depth -= 1
+        i += 1
+    return "arrays or inline tables nested too deeply"  # pragma: no cover - found above
+
+
+class _InstantOutOfRange(Exception):
+    """An instant whose UTC value falls outside what `datetime` holds (year 1 to 9999)."""
+
+
+def _as_utc(instant: datetime) -> datetime:
+    try:
+        return instant.astimezone(timezone.utc)
+    except OverflowError:
+        raise _InstantOutOfRange from None
 
 
 def _parse_instant(value: object) -> datetime | None:
     """An aware UTC datetime from an RFC 3339 string or a TOML offset datetime, else None."""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc) if value.tzinfo is not None else None
+        return _as_utc(value) if value.tzinfo is not None else None
     if not isinstance(value, str):
         return None
     match = _RFC3339.fullmatch(value.strip())
@@ -146,23 +259,124 @@ def _parse_instant(value: object) -> datetime | None:
         )
     except ValueError:
         return None
-    return instant.astimezone(timezone.utc)
+    return _as_utc(instant)
 
 
-def _to_utc(when: Instant) -> datetime:
-    """Normalise what `PricingCatalog.at` accepts; naive datetimes are taken as UTC."""
-    if isinstance(when, datetime):
-        return (
-            when.replace(tzinfo=timezone.utc)
-            if when.tzinfo is None
-            else when.astimezone(timezone.utc)
-        )
-    if isinstance(when, str):
+_EXPECTED_INSTANT = (
+    "an aware datetime, a naive datetime (taken as UTC) or an RFC 3339 string with an offset "
+    "(e.g. '2026-01-01T00:00:00Z')"
+)
+
+
+def _to_utc(when: Instant, name: str = "when") -> datetime:
+    """Normalise what `PricingCatalog.at` accepts; naive datetimes are taken as UTC.
+
+    `TypeError` for a value of the wrong type, `CatalogError` for a string that is not an
+    RFC 3339 instant with an offset or an instant outside the range a UTC datetime holds.
+    """
+    if not isinstance(when, (datetime, str)):
+        raise TypeError(f"{name} must be {_EXPECTED_INSTANT}, got {type(when).__name__}")
+    try:
+        if isinstance(when, datetime):
+            if when.tzinfo is None or when.utcoffset() is None:
+                return when.replace(tzinfo=timezone.utc)
+            return _as_utc(when)
         parsed = _parse_instant(when)
-        if parsed is None:
-            raise ValueError(f"not an RFC 3339 instant with an offset: {when!r}")
-        return parsed
-    raise TypeError(f"expected a datetime or an RFC 3339 string, got {type(when).__name__}")
+    except _InstantOutOfRange:
+        shown = when.isoformat() if isinstance(when, datetime) else _show(when)
+        raise CatalogError(
+            f"{name} must fall within {_INSTANT_RANGE} in UTC, got {shown}"
+        ) from None
+    if parsed is None:
+        raise CatalogError(f"{name} must be {_EXPECTED_INSTANT}, got {_show(when)}")
+    return parsed
+
+
+def _rate(label: str, key: str, value: object) -> float:
+    """A catalog rate as a finite float >= 0, else `CatalogError` naming `label` and `key`."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise CatalogError(f"{label}: key {key!r} must be a number, got {_show(value)}")
+    try:
+        rate = float(value)
+    except OverflowError:  # an int beyond the float range (10**400)
+        raise CatalogError(
+            f"{label}: key {key!r} must be a finite rate >= 0, got {_show(value)} "
+            "(too large for a float)"
+        ) from None
+    if not math.isfinite(rate) or rate < 0:
+        raise CatalogError(f"{label}: key {key!r} must be a finite rate >= 0, got {_show(value)}")
+    return rate
+
+
+def _count(label: str, key: str, value: object) -> int:
+    """A token count as an int from 0 to 2**63 - 1 (it lands in an Int64 column)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise CatalogError(f"{label}: key {key!r} must be an integer >= 0, got {_show(value)}")
+    if value > _INT64_MAX:
+        raise CatalogError(
+            f"{label}: key {key!r} must be an integer from 0 to {_INT64_MAX} (64-bit), "
+            f"got {_show(value)}"
+        )
+    return int(value)
+
+
+def _check_tiers(label: str, values: Mapping[str, object]) -> None:
+    """Refuse half a tier: a tier prices only with both its input and output rates."""
+    for input_key, output_key in _TIER_PAIRS:
+        has_input = values.get(input_key) is not None
+        if has_input != (values.get(output_key) is not None):
+            present, absent = (input_key, output_key) if has_input else (output_key, input_key)
+            raise CatalogError(
+                f"{label}: key {present!r} without {absent!r}: a tier needs both its input "
+                "and output rates, else it can never price"
+            )
+
+
+def _check_values(label: str, values: Mapping[str, Any], *, instant: bool = True) -> dict[str, Any]:
+    """The fields of one `ModelPricing` checked against the schema and normalised.
+
+    `values` maps field names to values, None (or absent) for an absent optional key.
+    With ``instant=False`` ``effective_at`` is left for the caller to check.
+    """
+    checked: dict[str, Any] = {}
+    for key in ("provider", "model"):
+        value = values.get(key)
+        if not isinstance(value, str) or not value:
+            raise CatalogError(
+                f"{label}: key {key!r} must be a non-empty string, got {_show(value)}"
+            )
+        checked[key] = value
+    provider = checked["provider"]
+    if _provider_key(provider) != provider:
+        raise CatalogError(
+            f"{label}: key 'provider' must be trimmed and lower-case "
+            f"(e.g. {_name(_provider_key(provider))!r}), got {_show(provider)}"
+        )
+    for key in _RATE_KEYS:
+        value = values.get(key)
+        if value is None and key not in _REQUIRED_KEYS:
+            continue
+        checked[key] = _rate(label, key, value)
+    for key in _INT_KEYS:
+        value = values.get(key)
+        if value is not None:
+            checked[key] = _count(label, key, value)
+    _check_tiers(label, checked)
+    if not instant:
+        return checked
+    when = values.get("effective_at")
+    if not isinstance(when, datetime) or when.tzinfo is None or when.utcoffset() is None:
+        raise CatalogError(
+            f"{label}: key 'effective_at' must be an aware datetime, got {_show(when)}"
+        )
+    try:
+        checked["effective_at"] = _as_utc(when)
+    except _InstantOutOfRange:
+        raise CatalogError(
+            f"{label}: key 'effective_at' must fall within {_INSTANT_RANGE} in UTC, "
+            f"got {when.isoformat()}"
+        ) from None
+    return checked
 
 
 def _validate_entry(index: int, raw: object) -> ModelPricing:
@@ -170,28 +384,7 @@ def _validate_entry(index: int, raw: object) -> ModelPricing:
         raise CatalogError(f"entry {index}: expected a table ([[entry]]), got {type(raw).__name__}")
     label = _entry_label(index, raw)
     _check_keys(label, raw)
-    values: dict[str, Any] = {}
-    for key in ("provider", "model"):
-        value = raw[key]
-        if not isinstance(value, str) or not value:
-            raise CatalogError(f"{label}: key {key!r} must be a non-empty string, got {value!r}")
-        values[key] = value
-    for key in _RATE_KEYS:
-        if key not in raw:
-            continue
-        value = raw[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise CatalogError(f"{label}: key {key!r} must be a number, got {value!r}")
-        if not math.isfinite(value) or value < 0:
-            raise CatalogError(f"{label}: key {key!r} must be a finite rate >= 0, got {value!r}")
-        values[key] = float(value)
-    for key in _INT_KEYS:
-        if key not in raw:
-            continue
-        value = raw[key]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise CatalogError(f"{label}: key {key!r} must be an integer >= 0, got {value!r}")
-        values[key] = value
+    values = _check_values(label, raw, instant=False)
     values["effective_at"] = _effective_at(label, raw["effective_at"])
     return ModelPricing(**values)
 
@@ -205,16 +398,21 @@ def _check_keys(label: str, raw: Mapping[str, object]) -> None:
         if key not in _ALLOWED_KEYS:
             hint = difflib.get_close_matches(key, sorted(_ALLOWED_KEYS), n=1)
             suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise CatalogError(f"{label}: unknown key {key!r}{suggestion}")
+            raise CatalogError(f"{label}: unknown key {_show(key)}{suggestion}")
 
 
 def _effective_at(label: str, raw_instant: object) -> datetime:
-    instant = _parse_instant(raw_instant)
+    if isinstance(raw_instant, (datetime, date, time)):
+        shown = raw_instant.isoformat()
+    else:
+        shown = _show(raw_instant)
+    try:
+        instant = _parse_instant(raw_instant)
+    except _InstantOutOfRange:
+        raise CatalogError(
+            f"{label}: key 'effective_at' must fall within {_INSTANT_RANGE} in UTC, got {shown}"
+        ) from None
     if instant is None:
-        if isinstance(raw_instant, (datetime, date, time)):
-            shown = raw_instant.isoformat()
-        else:
-            shown = repr(raw_instant)
         raise CatalogError(
             f"{label}: key 'effective_at' must be an RFC 3339 instant with an offset "
             f"(e.g. 2026-01-01T00:00:00Z), got {shown}"
@@ -255,16 +453,23 @@ def _is_vertex(litellm_provider: str) -> bool:
 
 def _per_million(value: object, where: str, key: str) -> float:
     """A per-token LiteLLM rate as USD per million tokens, converted in decimal arithmetic."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        raise CatalogError(f"{where}: key {key!r} must be a finite number >= 0, got {value!r}")
+    bad = CatalogError(f"{where}: key {key!r} must be a finite number >= 0, got {_show(value)}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad
+    if isinstance(value, float) and (not math.isfinite(value) or value < 0):
+        raise bad
+    if isinstance(value, int) and value < 0:
+        raise bad
     # repr() is the shortest decimal string that round-trips, so 2e-07 becomes exactly 0.2
-    # instead of the binary product 2e-07 * 1e6 == 0.19999999999999998.
-    return float(Decimal(repr(value)) * 1_000_000)
+    # instead of the binary product 2e-07 * 1e6 == 0.19999999999999998. Decimal arithmetic
+    # cannot overflow here; the float conversion of a huge product gives inf.
+    rate = float(Decimal(value if isinstance(value, int) else repr(value)) * 1_000_000)
+    if not math.isfinite(rate):
+        raise CatalogError(
+            f"{where}: key {key!r} must be a finite number >= 0, got {_show(value)} "
+            "(too large: its per-million rate is not a finite float)"
+        )
+    return rate
 
 
 def _litellm_model(key: str, names: Iterable[str]) -> str:
@@ -293,21 +498,26 @@ def _litellm_entries(
         if any(raw.get(required) is None for required in _LITELLM_REQUIRED):
             continue
         provider = _LITELLM_PROVIDERS.get(litellm_provider, litellm_provider)
+        if _provider_key(provider) != provider:  # whitespace inside the id: not a provider id
+            continue
         model = _litellm_model(str(key), (raw_provider, litellm_provider, provider))
+        if not model:
+            continue
         where = f"{label}: entry {key!r}"
         values: dict[str, Any] = {
             field: _per_million(raw[litellm_key], where, litellm_key)
             for litellm_key, field in _LITELLM_RATE_KEYS
             if raw.get(litellm_key) is not None
         }
+        # Half a tier (a batch input rate without its output rate) can never price: the
+        # entry is imported without that tier, as if LiteLLM listed neither rate.
+        for input_key, output_key in _TIER_PAIRS:
+            if (input_key in values) != (output_key in values):
+                values.pop(input_key, None)
+                values.pop(output_key, None)
         min_tokens = raw.get("prompt_cache_min_tokens")
         if min_tokens is not None:
-            if isinstance(min_tokens, bool) or not isinstance(min_tokens, int) or min_tokens < 0:
-                raise CatalogError(
-                    f"{where}: key 'prompt_cache_min_tokens' must be an integer >= 0, "
-                    f"got {min_tokens!r}"
-                )
-            values["prompt_cache_min_tokens"] = min_tokens
+            values["prompt_cache_min_tokens"] = _count(where, "prompt_cache_min_tokens", min_tokens)
         entry = ModelPricing(provider=provider, model=model, effective_at=effective_at, **values)
         pair = (provider, model)
         previous = chosen.get(pair)
@@ -362,6 +572,10 @@ class PricingCatalog:
     """
 
     def __init__(self, entries: Iterable[ModelPricing] = ()) -> None:
+        if not isinstance(entries, Iterable) or isinstance(entries, (str, bytes, Mapping)):
+            raise TypeError(
+                f"entries must be an iterable of ModelPricing, got {type(entries).__name__}"
+            )
         by_pair: dict[tuple[str, str], list[ModelPricing]] = {}
         seen: dict[tuple[str, str, datetime], int] = {}
         for index, entry in enumerate(entries):
@@ -385,16 +599,37 @@ class PricingCatalog:
     # -- construction -------------------------------------------------------------------
     @classmethod
     def parse(cls, text: str) -> PricingCatalog:
-        """Parse catalog TOML text; raise `CatalogError` on any schema violation."""
+        """Parse catalog TOML text; raise `CatalogError` on any schema violation.
+
+        A leading byte-order mark (U+FEFF) is ignored.
+        """
+        if not isinstance(text, str):
+            hint = "; PricingCatalog.load reads a file" if isinstance(text, (bytes, Path)) else ""
+            raise TypeError(f"text must be a str of catalog TOML, got {type(text).__name__}{hint}")
+        if text.startswith("\ufeff"):
+            text = text[1:]
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"invalid TOML: {exc}") from None
+        except RecursionError:
+            raise CatalogError(f"invalid TOML: {_too_deep(text)}") from None
+        except ValueError as exc:  # an integer beyond Python's int/str digit limit
+            if "digits" in str(exc):
+                raise CatalogError(
+                    "invalid TOML: an integer has more digits than Python converts (4300)"
+                ) from None
             raise CatalogError(f"invalid TOML: {exc}") from None
         return cls._from_document(document)
 
     @classmethod
     def load(cls, path: str | Path) -> PricingCatalog:
-        """Read and parse a catalog file; errors name the file."""
+        """Read and parse a catalog file; errors name the file.
+
+        The file is UTF-8; a leading byte-order mark is ignored.
+        """
+        if not isinstance(path, (str, Path)):
+            raise TypeError(f"path must be a str or a Path, got {type(path).__name__}")
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -444,7 +679,11 @@ class PricingCatalog:
 
         Raises `CatalogError` (naming the file) for an unreadable file, invalid JSON, a
         document that is not a JSON object, or an imported entry with a rate that is not a
-        finite number >= 0; `ValueError` for a bad `effective_at`.
+        finite number >= 0 (or whose per-million rate overflows a float) or a
+        ``prompt_cache_min_tokens`` that is not an integer from 0 to 2**63 - 1;
+        `CatalogError` for a bad `effective_at` string and `TypeError` for a value of the
+        wrong type. Half a Batch or Flex tier (one rate of the pair) is dropped: that entry
+        is imported without the tier.
 
         Examples:
             >>> import batchframe as bf
@@ -474,7 +713,7 @@ class PricingCatalog:
             >>> p.effective_at.isoformat()
             '2026-11-28T00:00:00+00:00'
         """
-        instant = _to_utc(effective_at)
+        instant = _to_utc(effective_at, "effective_at")
         document: object
         if isinstance(source, Mapping):
             document = source
@@ -490,6 +729,10 @@ class PricingCatalog:
                 document = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise CatalogError(f"{path}: invalid JSON: {exc}") from None
+            except RecursionError:
+                raise CatalogError(f"{path}: invalid JSON: nested too deeply") from None
+            except ValueError as exc:  # an integer beyond Python's int/str digit limit
+                raise CatalogError(f"{path}: invalid JSON: {str(exc).split(';')[0]}") from None
         else:
             raise TypeError(f"expected a path or a mapping, got {type(source).__name__}")
         if not isinstance(document, Mapping):
@@ -573,6 +816,9 @@ class PricingCatalog:
 
     def history(self, provider: str, model: str) -> tuple[ModelPricing, ...]:
         """All entries of one pair, oldest first (empty for an unknown pair)."""
+        for name, value in (("provider", provider), ("model", model)):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a str, got {type(value).__name__}")
         return self._history.get((_provider_key(provider), model), ())
 
     def latest(self, provider: str, model: str) -> ModelPricing | None:
@@ -590,9 +836,9 @@ class PricingCatalog:
         Returns None for an unknown pair; `provider` matches as in `latest`.
         """
         history = self.history(provider, model)
+        instant = _to_utc(when)  # checked even for an unknown pair
         if not history:
             return None
-        instant = _to_utc(when)
         chosen = history[0]
         for entry in history:
             if entry.effective_at <= instant:
@@ -622,10 +868,16 @@ class PricingCatalog:
             >>> bf.catalog().is_stale(max_days=30, now=datetime(2027, 3, 1))
             True
         """
+        if isinstance(max_days, bool) or not isinstance(max_days, (int, float)):
+            raise TypeError(f"max_days must be a number of days, got {type(max_days).__name__}")
+        if max_days != max_days or max_days < 0:  # NaN (math.isnan overflows on huge ints)
+            raise CatalogError(f"max_days must be a number of days >= 0, got {max_days!r}")
+        instant = datetime.now(timezone.utc) if now is None else _to_utc(now, "now")
         newest = self.newest_effective_at
         if newest is None:
             return True
-        instant = datetime.now(timezone.utc) if now is None else _to_utc(now)
+        if max_days >= timedelta.max.days:  # no instant is that far from another
+            return False
         return instant - newest > timedelta(days=max_days)
 
     @functools.cached_property
@@ -670,3 +922,40 @@ def resolve_catalog(given: PricingCatalog | None) -> PricingCatalog:
     if not isinstance(given, PricingCatalog):
         raise TypeError(f"catalog must be a PricingCatalog or None, got {type(given).__name__}")
     return given
+
+
+def _toml_string(value: str) -> str:
+    """`value` as a TOML basic string (escapes what TOML requires, keeps other text as is)."""
+    out = []
+    for char in value:
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif char < " " or char == "\x7f":
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def to_toml(cat: PricingCatalog, header: str = "") -> str:
+    """`cat` as catalog TOML that `PricingCatalog.parse` reads back to the same entries.
+
+    Entries come in `PricingCatalog` order (provider, model, ``effective_at``); rates are
+    written with ``repr`` (the shortest text that reads back to the same float) and
+    ``effective_at`` as an RFC 3339 string in UTC. `header` lines are written as comments.
+    """
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    for entry in cat:
+        lines += ["", "[[entry]]"]
+        for name in _FIELD_NAMES:
+            value = getattr(entry, name)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                shown = _toml_string(value)
+            elif isinstance(value, datetime):
+                shown = _toml_string(value.isoformat().replace("+00:00", "Z"))
+            else:
+                shown = repr(value)
+            lines.append(f"{name} = {shown}")
+    return "\n".join(lines).lstrip("\n") + "\n"

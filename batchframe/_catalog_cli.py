@@ -1,7 +1,9 @@
-"""The ``batchframe catalog`` command: list, gaps and check, a thin shell over `PricingCatalog`.
+"""The ``batchframe catalog`` command: list, gaps, check and dump, a thin shell over `PricingCatalog`.
 
-``catalog list`` and ``catalog gaps`` read the embedded catalog, or the ``--catalog`` files
-merged in order (a later file wins on the same ``(provider, model, effective_at)``);
+``catalog list``, ``catalog gaps`` and ``catalog dump`` read the embedded catalog, or the
+``--catalog`` files merged in order (a later file wins on the same
+``(provider, model, effective_at)``): a plain ``FILE`` replaces the embedded catalog, a
+``+FILE`` overlays it (`select_catalog`, shared with the other commands).
 ``catalog check FILE`` validates one file. Data errors print one line on stderr and return
 exit status 2.
 """
@@ -11,16 +13,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 import polars as pl
 
-from batchframe._catalog import PricingCatalog, catalog
+from batchframe._catalog import PricingCatalog, catalog, to_toml
 from batchframe._display import pretty
 from batchframe._errors import CatalogError
 
-__all__ = ["add_catalog_parser", "run_catalog"]
+__all__ = ["CATALOG_HELP", "add_catalog_parser", "run_catalog", "select_catalog"]
+
+#: The help of every ``--catalog`` option (here and in the other commands).
+CATALOG_HELP = (
+    "pricing catalog TOML. FILE replaces the embedded catalog (models it lacks become "
+    "unknown_model); +FILE overlays FILE onto the embedded catalog (e.g. negotiated rates), "
+    "keeping every other model and the price history. Repeatable: merged in order, a later "
+    "file wins on the same provider/model/effective_at; FILE and +FILE cannot be mixed "
+    "(a file whose name starts with + is ./+FILE). Warns when an overlay's entry is older "
+    "than the one it seems meant to replace. `batchframe catalog dump` prints the embedded "
+    "catalog to start from. Default: the embedded catalog"
+)
+_OVERLAY = "+"
 
 CATALOG_FORMATS = ("table", "csv", "json")
 _LIST_COLUMNS = (
@@ -48,14 +63,15 @@ def add_catalog_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     actions = parser.add_subparsers(dest="catalog_action", required=True, metavar="ACTION")
 
     def add_view_options(sub: argparse.ArgumentParser) -> None:
+        add_catalog_option(sub)
+        add_format_option(sub)
+
+    def add_catalog_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
-            "--catalog",
-            action="append",
-            dest="catalogs",
-            metavar="TOML",
-            help="catalog file (repeatable: merged in order, a later file wins on the same "
-            "provider/model/effective_at; default: the embedded catalog)",
+            "--catalog", action="append", dest="catalogs", metavar="[+]TOML", help=CATALOG_HELP
         )
+
+    def add_format_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "--format",
             choices=CATALOG_FORMATS,
@@ -75,15 +91,80 @@ def add_catalog_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     check = actions.add_parser("check", help="validate one catalog file")
     check.add_argument("file", metavar="FILE", help="catalog TOML file")
+    add_catalog_option(
+        actions.add_parser(
+            "dump",
+            help="print the catalog in use (default: the embedded one) as catalog TOML",
+            description="Print the embedded catalog (or the --catalog files merged) as TOML "
+            "that `batchframe catalog check` accepts: a starting point for an overlay file.",
+        )
+    )
+
+
+def _stderr_warning(message: str) -> None:
+    print(f"batchframe: warning: {message}", file=sys.stderr)
+
+
+def _older_overlays(
+    base: PricingCatalog, overlay: PricingCatalog
+) -> list[tuple[str, str, datetime, datetime]]:
+    """``(provider, model, overlay's newest, base's newest)`` where the overlay is older.
+
+    Such an overlay (say negotiated rates dated before the list price it means to replace)
+    does not win: the base's newer entry still prices traffic from its own date on.
+    """
+    older = []
+    for provider, model in overlay.pairs():
+        ours, theirs = base.history(provider, model), overlay.history(provider, model)
+        if ours and theirs and theirs[-1].effective_at < ours[-1].effective_at:
+            older.append((provider, model, theirs[-1].effective_at, ours[-1].effective_at))
+    return older
+
+
+def select_catalog(
+    paths: Sequence[str] | None, warn: Callable[[str], None] = _stderr_warning
+) -> PricingCatalog | None:
+    """The catalog the ``--catalog`` values select, or None for the embedded one alone.
+
+    Plain ``FILE`` values replace the embedded catalog; ``+FILE`` values overlay it. Either
+    way the files merge in order and a later one wins on the same
+    ``(provider, model, effective_at)``. Mixing both forms is a `CatalogError`. `warn`
+    receives one line (without the ``batchframe: warning:`` prefix) per pair of a file whose
+    newest entry is older than the newest entry of that pair in what the file overlays.
+    """
+    if not paths:
+        return None
+    overlay = [path.startswith(_OVERLAY) for path in paths]
+    if any(overlay) and not all(overlay):
+        raise CatalogError(
+            "--catalog: give either FILEs (they replace the embedded catalog) or +FILEs "
+            f"(they overlay it), not both; got {', '.join(paths)}"
+        )
+    merged: PricingCatalog | None = catalog() if all(overlay) else None
+    base = "the embedded catalog" if all(overlay) else "the files before it"
+    for index, path in enumerate(paths):
+        name = path[len(_OVERLAY) :] if overlay[index] else path
+        if not name:
+            raise CatalogError("--catalog: '+' needs a file name, e.g. --catalog +my.toml")
+        loaded = PricingCatalog.load(name)
+        if merged is None:
+            merged = loaded
+            continue
+        if index == 1 and all(overlay):
+            base = "the embedded catalog and the overlays before it"
+        for provider, model, theirs, ours in _older_overlays(merged, loaded):
+            warn(
+                f"--catalog {path}: {provider}/{model} is effective_at {_iso(theirs)}, older "
+                f"than {_iso(ours)} in {base}; that newer entry still prices traffic from "
+                f"{_iso(ours)} on (date the overlay later to replace it)"
+            )
+        merged = merged.merge(loaded)
+    return merged
 
 
 def _selected_catalog(paths: list[str] | None) -> PricingCatalog:
-    if not paths:
-        return catalog()
-    merged = PricingCatalog.load(paths[0])
-    for path in paths[1:]:
-        merged = merged.merge(PricingCatalog.load(path))
-    return merged
+    selected = select_catalog(paths)
+    return catalog() if selected is None else selected
 
 
 def _list_frame(cat: PricingCatalog) -> pl.DataFrame:
@@ -152,11 +233,23 @@ def _check(path: str) -> str:
     )
 
 
+def _dump(cat: PricingCatalog, paths: list[str] | None) -> str:
+    source = "the embedded catalog" if not paths else "--catalog " + " ".join(paths)
+    return to_toml(
+        cat,
+        f"batchframe pricing catalog: {source}, written by `batchframe catalog dump`.\n"
+        "USD per 1M tokens; schema in docs/semantics.md section 2. Overlay your own rates\n"
+        "with `--catalog +FILE`; validate with `batchframe catalog check FILE`.",
+    )
+
+
 def run_catalog(args: argparse.Namespace) -> int:
     """Run ``batchframe catalog …`` on parsed arguments; return the exit status (0 or 2)."""
     try:
         if args.catalog_action == "check":
             output = _check(args.file)
+        elif args.catalog_action == "dump":
+            output = _dump(_selected_catalog(args.catalogs), args.catalogs)
         elif args.catalog_action == "list":
             output = _render(
                 _list_frame(_selected_catalog(args.catalogs)),
@@ -164,10 +257,13 @@ def run_catalog(args: argparse.Namespace) -> int:
                 "The catalog has no entries.",
             )
         elif args.catalog_action == "gaps":
+            selected = _selected_catalog(args.catalogs)
             output = _render(
-                _gaps_frame(_selected_catalog(args.catalogs)),
+                _gaps_frame(selected),
                 args.format,
-                "No gaps: every model's latest entry has a batch and a flex tier.",
+                "No gaps: every model's latest entry has a batch and a flex tier."
+                if len(selected)
+                else "The catalog has no entries.",
             )
         else:  # pragma: no cover - argparse restricts the choices
             raise ValueError(f"unknown catalog action {args.catalog_action!r}")

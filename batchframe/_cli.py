@@ -69,8 +69,15 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--catalog",
             action="append",
-            metavar="TOML",
-            help="pricing catalog file (default: the embedded one); repeat to overlay, later wins",
+            metavar="[+]TOML",
+            help="pricing catalog TOML. FILE replaces the embedded catalog (models it lacks "
+            "become unknown_model); +FILE overlays FILE onto the embedded catalog (e.g. "
+            "negotiated rates), keeping every other model and the price history. Repeatable: "
+            "merged in order, a later file wins on the same provider/model/effective_at; FILE "
+            "and +FILE cannot be mixed (a file whose name starts with + is ./+FILE). Warns when "
+            "an overlay's entry is older than the one it seems meant to replace. `batchframe "
+            "catalog dump` prints the embedded catalog to start from. Default: the embedded "
+            "catalog",
         )
         sub.add_argument(
             "--chart",
@@ -375,11 +382,14 @@ STALE_AFTER_DAYS = 120
 
 
 def _catalog(paths: list[str] | None, quiet: bool = False) -> PricingCatalog | None:
-    """The catalog files merged in order (later wins), or None for the embedded one."""
-    merged = None
-    for path in paths or ():
-        loaded = PricingCatalog.load(path)
-        merged = loaded if merged is None else merged.merge(loaded)
+    """The ``--catalog`` selection (`select_catalog`), or None for the embedded one alone.
+
+    Plain FILEs replace the embedded catalog and +FILEs overlay it, merged in order (later
+    wins); an overlay older than what it overlays warns on stderr.
+    """
+    from batchframe._catalog_cli import select_catalog
+
+    merged = select_catalog(paths)
     used = merged if merged is not None else default_catalog()
     if used.is_stale(max_days=STALE_AFTER_DAYS) and not quiet:
         newest = used.newest_effective_at
