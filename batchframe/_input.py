@@ -11,14 +11,16 @@ from __future__ import annotations
 import difflib
 import functools
 import operator
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, is_dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from typing import TYPE_CHECKING, Any, Union
 
 import polars as pl
 
 from batchframe._errors import AggregateError
+from batchframe._logschema import parse_timestamp
 from batchframe._rules import (
     CHECKED_COLUMNS,
     RESERVED_PREFIX,
@@ -134,14 +136,24 @@ def _from_arrow(data: pa.Table | pa.RecordBatch, keep: Sequence[str] = ()) -> pl
     return frame
 
 
-def _first_bad_python_value(column: str, values: list[Any]) -> tuple[int, Any] | None:
+_PY_INT_LIMIT = 2**63
+
+
+def _first_bad_python_value(column: str, values: list[Any]) -> tuple[int, Any, str] | None:
+    """(row, value, expectation) of the first Python value of the wrong kind, or None."""
     if column in _KEY_COLUMNS:
         ok: tuple[type, ...] = (str,)
+        expected = "strings"
     else:
         ok = (int, float)
+        expected = "numbers"
     for row, value in enumerate(values):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, ok)):
-            return row, value
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, ok):
+            return row, value, expected
+        if isinstance(value, int) and not -_PY_INT_LIMIT <= value < _PY_INT_LIMIT:
+            return row, value, "an integer below 2**63"
     return None
 
 
@@ -150,26 +162,27 @@ def _from_rows(rows: Sequence[Any], keep: Sequence[str] = ()) -> pl.DataFrame:
         return pl.DataFrame(schema=_EMPTY_SCHEMA)
     if all(isinstance(row, RequestAggregate) for row in rows):
         columns = {name: [getattr(row, name) for row in rows] for name in AGGREGATE_COLUMNS}
-    elif all(isinstance(row, Mapping) for row in rows):
-        keys: dict[str, None] = {}  # every key of every row, in first-seen order
-        for row in rows:
-            keys.update(dict.fromkeys(row))
-        check_columns(list(keys))
-        columns = {name: [row.get(name) for row in rows] for name in _wanted(list(keys), keep)}
     else:
-        row, value = next(
-            (i, r) for i, r in enumerate(rows) if not isinstance(r, (RequestAggregate, Mapping))
-        )
-        raise AggregateError(
-            f"row {row}: expected a RequestAggregate or a mapping, got {type(value).__name__}"
-        )
+        # Mappings, or RequestAggregates and mappings mixed: every row as a mapping.
+        for i, row in enumerate(rows):
+            if not isinstance(row, (RequestAggregate, Mapping)):
+                raise AggregateError(
+                    f"row {i}: expected a RequestAggregate or a mapping, got {type(row).__name__}"
+                )
+        mappings = [asdict(row) if isinstance(row, RequestAggregate) else row for row in rows]
+        keys: dict[str, None] = {}  # every key of every row, in first-seen order
+        for mapping in mappings:
+            keys.update(dict.fromkeys(mapping))
+        check_columns([str(key) for key in keys])
+        wanted = _wanted([str(key) for key in keys], keep)
+        columns = {name: [row.get(name) for row in mappings] for name in wanted}
     series = []
     for name, values in columns.items():
         bad = _first_bad_python_value(name, values)
         if bad is not None:
-            expected = "strings" if name in _KEY_COLUMNS else "numbers"
+            row, value, expected = bad
             raise AggregateError(
-                f"column {name!r}: expected {expected}, got {bad[1]!r} at row {bad[0]}"
+                f"column {name!r}: expected {expected}, got {value!r} at row {row}"
             )
         dtype = _EMPTY_SCHEMA[name] if all(v is None for v in values) else None
         try:
@@ -216,7 +229,15 @@ def _is_text(dtype: pl.DataType) -> bool:
 
 
 def check_columns(names: Sequence[str]) -> None:
-    """Raise `AggregateError` for a missing column, listing every column the input has."""
+    """Raise `AggregateError` for a missing or repeated column, listing the input's columns."""
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise AggregateError(
+                f"column {name!r} appears {list(names).count(name)} times in the input; "
+                f"the input has {list(names)}"
+            )
+        seen.add(name)
     for name in AGGREGATE_COLUMNS:
         if name not in names:
             hint = difflib.get_close_matches(name, list(names), n=1)
@@ -257,6 +278,9 @@ def check_schema(schema: pl.Schema) -> None:
 _Check = tuple[str, pl.Expr, list[ValueRule]]
 
 
+_INT64_MAX = 2**63 - 1
+
+
 def _predicate(rule: ValueRule, column: pl.Expr) -> pl.Expr:
     """A rule's predicate of `batchframe._rules.value_rules` as a Polars expression."""
     predicates: dict[str, Callable[[], pl.Expr]] = {
@@ -266,6 +290,7 @@ def _predicate(rule: ValueRule, column: pl.Expr) -> pl.Expr:
         "not_finite": lambda: ~column.is_finite(),
         "fractional": lambda: column != column.floor(),
         "negative": lambda: column < 0,
+        "too_large": lambda: column > _INT64_MAX,
     }
     return predicates[rule.predicate]()
 
@@ -279,6 +304,7 @@ def _detector(rule: ValueRule, column: pl.Expr) -> pl.Expr:
         "not_finite": lambda: ~column.sum().is_finite(),
         "fractional": lambda: (column != column.floor()).any(),
         "negative": lambda: column.min() < 0,
+        "too_large": lambda: column.max() > _INT64_MAX,
     }
     return detectors[rule.predicate]()
 
@@ -295,7 +321,10 @@ def _value_checks(schema: pl.Schema) -> list[_Check]:
         dtype = schema[name]
         column = pl.col(name)
         rules = value_rules(
-            name, is_float=dtype.is_float(), is_unsigned=dtype.is_unsigned_integer()
+            name,
+            is_float=dtype.is_float(),
+            is_unsigned=dtype.is_unsigned_integer(),
+            is_wide=dtype in (pl.Int128, pl.UInt128),
         )
         detector = functools.reduce(operator.or_, (_detector(rule, column) for rule in rules))
         checks.append((name, detector, rules))
@@ -429,11 +458,25 @@ def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
         return column if dtype == pl.Float64 else column.cast(pl.Float64)
     if dtype.is_float() or isinstance(dtype, pl.Null):
         return column.cast(pl.Float64)
+    if dtype in (pl.Int128, pl.UInt128):  # the "too_large" rule reports what does not fit
+        return column.cast(pl.Int64, strict=False)
     return column if dtype in (pl.Int64, pl.UInt64) else column.cast(pl.Int64)
 
 
 #: Optional aggregate columns that carry meaning when present.
 OPTIONAL_COLUMNS = ("already_batched", "period_start")
+
+
+def _with_index_label(error: AggregateError, aggregates: object) -> AggregateError:
+    """For a pandas input, the error's ``at row N`` followed by that row's index label."""
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(aggregates, pandas.DataFrame):
+        return error
+    match = re.search(r" at row (\d+)$", str(error))
+    if match is None or isinstance(aggregates.index, pandas.RangeIndex):
+        return error
+    label = aggregates.index[int(match.group(1))]
+    return AggregateError(f"{error} (index label {label!r})")
 
 
 def check_kept(names: Sequence[str], keep: Sequence[str]) -> None:
@@ -456,11 +499,16 @@ def optional_columns(schema: pl.Schema) -> list[pl.Expr]:
         out.append(pl.col("already_batched").cast(pl.Boolean).fill_null(False))
     if "period_start" in schema:
         dtype = schema["period_start"]
-        if not isinstance(dtype, (pl.Datetime, pl.Date)):
+        if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
+            # batchframe's own output read back from CSV or NDJSON: ISO 8601 text
+            out.append(parse_timestamp("period_start", dtype).alias("period_start"))
+        elif isinstance(dtype, (pl.Datetime, pl.Date)):
+            out.append(pl.col("period_start"))
+        else:
             raise AggregateError(
-                f"column 'period_start': expected a date or datetime, got dtype {dtype}"
+                f"column 'period_start': expected a date, a datetime or ISO 8601 text, "
+                f"got dtype {dtype}"
             )
-        out.append(pl.col("period_start"))
     return out
 
 
@@ -483,7 +531,10 @@ def validated(aggregates: AggregatesLike, keep: Sequence[str] = ()) -> Validated
             canonical.append(pl.col(name))
     selected = data.select(*AGGREGATE_COLUMNS, *carried)
     if isinstance(selected, pl.DataFrame):
-        check_values(selected)
+        try:
+            check_values(selected)
+        except AggregateError as exc:
+            raise _with_index_label(exc, aggregates) from None
         return Validated(selected.lazy().select(canonical), lazy=False, source=selected.lazy())
     checks = tuple(_value_checks(schema))
     return Validated(selected.select(canonical), lazy=True, source=selected, checks=checks)

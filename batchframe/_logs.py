@@ -263,9 +263,16 @@ def scan_request_logs(
         logs = logs.select(kept).rename(dict(columns))
     if preset is not None:
         try:
-            logs = _preset(preset)(logs, logs.collect_schema())
+            mapped = _preset(preset)(logs, logs.collect_schema())
         except AggregateError as exc:
             raise AggregateError(f"{where}: {exc}") from None
+        if not isinstance(mapped, pl.LazyFrame):
+            name = getattr(preset, "__name__", repr(preset))
+            raise TypeError(
+                f"preset {name} must return a polars LazyFrame (the mapped logs), "
+                f"got {type(mapped).__name__}"
+            )
+        logs = mapped
     return normalize_logs(logs, where, origin)
 
 

@@ -467,15 +467,16 @@ def partial_projection(
 _TIERS_SEEN = _tmp("tiers")
 
 
-def _tiers_checked(tiers: pl.Series) -> pl.Series:
-    """Raise `AggregateError` if the partials' tiers (joined text, one value) are several."""
+def _tiers_checked(pair: pl.Series) -> pl.Series:
+    """The ``tier`` column, or `AggregateError` if the partials' tiers (joined text) are several."""
+    tiers = pair.struct.field("seen")
     several = tiers.str.contains(",", literal=True)
     if several.any():
         raise AggregateError(
             f"merge_partials: the partials were projected at different tiers "
             f"({tiers.filter(several)[0]}); merge the partials of one tier at a time"
         )
-    return tiers
+    return pair.struct.field("tier")
 
 
 @overload
@@ -541,15 +542,20 @@ def merge_partials(
             pl.col("total_spend_usd").sum().alias(_TOTAL),
             pl.col("tag").is_not_null().alias(_ROW),
             checked_narrow("request_count", pl.UInt64()),
-            # Every tier of every partial, as one text broadcast to each row: checked there.
-            pl.col(_TIERS_SEEN)
-            .explode()
-            .drop_nulls()
-            .unique()
-            .sort()
-            .str.join(", ")
+            # Every tier of every partial, as one text broadcast to each row, checked there
+            # (on the tier column, which the summary reads, so the check is never pruned).
+            pl.struct(
+                pl.col("tier"),
+                pl.col(_TIERS_SEEN)
+                .explode()
+                .drop_nulls()
+                .unique()
+                .sort()
+                .str.join(", ")
+                .alias("seen"),
+            )
             .map_batches(_tiers_checked, return_dtype=pl.String)
-            .alias(_TIERS_SEEN),
+            .alias("tier"),
         )
         .drop("total_spend_usd", _TIERS_SEEN)
     )

@@ -218,7 +218,7 @@ class ValueRule(NamedTuple):
     """One check on an aggregate column: what is expected, and which predicate breaks it.
 
     `predicate` is one of ``null``, ``nan``, ``infinite``, ``not_finite``, ``fractional``,
-    ``negative``; each engine compiles it. `summed`: a non-finite column sum reveals it.
+    ``negative``, ``too_large``; each engine compiles it. `summed`: a non-finite column sum reveals it.
     `show`: the offending value is worth printing (a null is printed as ``null``).
     """
 
@@ -239,8 +239,10 @@ CHECKED_COLUMNS = (
 COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
 
 
-def value_rules(name: str, *, is_float: bool, is_unsigned: bool = False) -> list[ValueRule]:
-    """The checks of column `name`, given whether it holds floats or unsigned integers.
+def value_rules(
+    name: str, *, is_float: bool, is_unsigned: bool = False, is_wide: bool = False
+) -> list[ValueRule]:
+    """The checks of column `name`, given whether it holds floats, unsigned or 128-bit integers.
 
     Examples:
         >>> [r.predicate for r in value_rules("request_count", is_float=True)]
@@ -264,6 +266,8 @@ def value_rules(name: str, *, is_float: bool, is_unsigned: bool = False) -> list
         ]
     if not is_unsigned:
         rules.append(ValueRule("an integer >= 0", "negative"))
+    if is_wide:
+        rules.append(ValueRule("an integer below 2**63", "too_large"))
     return rules
 
 

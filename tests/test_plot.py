@@ -332,6 +332,7 @@ def test_savings_rows_of_an_empty_frame() -> None:
     assert data.rate == "Flex"
 
 
+@pytest.mark.plot
 def test_the_tier_comes_from_the_argument_or_the_column(sample: pl.DataFrame) -> None:
     flex = bf.project_batch_savings(sample, tier="flex")
     assert isinstance(flex, pl.DataFrame)
@@ -361,6 +362,7 @@ def test_the_tier_comes_from_the_argument_or_the_column(sample: pl.DataFrame) ->
         plot_savings(flex.with_columns(pl.lit("x").alias("tier")))
 
 
+@pytest.mark.plot
 def test_cli_chart_of_a_flex_projection_says_flex(tmp_path: Path) -> None:
     svg = tmp_path / "flex.svg"
     status = main(
