@@ -384,3 +384,40 @@ def parse_every(every: object) -> Every:
             "'1q' or '1y' (a whole number and a unit, not zero)"
         )
     return Every(text, min(_UNIT_US[unit] for _, unit in parts))
+
+
+# -- the catalog's rate keys -------------------------------------------------------------------
+
+#: Pricing tiers of the catalog: standard (no prefix), then the discounted and premium ones.
+RATE_TIERS: tuple[str, ...] = ("standard", "batch", "flex", "priority")
+#: Prompt-length contexts: ordinary, and above the model's ``long_context_threshold_tokens``.
+CONTEXTS: tuple[str, ...] = ("short", "long")
+#: What a rate prices, per 1M tokens.
+RATE_KINDS: tuple[str, ...] = ("input", "output", "cached_input", "cache_write")
+
+
+def rate_key(tier: str, context: str, kind: str) -> str:
+    """The catalog key of one rate: ``[<tier>_][long_context_]<kind>_per_million``.
+
+    Examples:
+        >>> rate_key("standard", "short", "input"), rate_key("batch", "long", "cached_input")
+        ('input_per_million', 'batch_long_context_cached_input_per_million')
+    """
+    if tier not in RATE_TIERS or context not in CONTEXTS or kind not in RATE_KINDS:
+        raise ValueError(f"no such rate: tier={tier!r}, context={context!r}, kind={kind!r}")
+    prefix = "" if tier == "standard" else f"{tier}_"
+    middle = "long_context_" if context == "long" else ""
+    return f"{prefix}{middle}{kind}_per_million"
+
+
+#: Every rate key of the scheme, tier by tier, context by context.
+RATE_KEYS: tuple[str, ...] = tuple(
+    rate_key(tier, context, kind)
+    for tier in RATE_TIERS
+    for context in CONTEXTS
+    for kind in RATE_KINDS
+)
+
+#: A trailing date stamp of a model id (``-20250929``, ``-2025-09-29``, ``@20250929``), which
+#: model resolution strips once when neither the id nor an alias matches.
+DATE_STAMP = r"(?:-\d{8}|-\d{4}-\d{2}-\d{2}|@\d{8})$"
