@@ -22,10 +22,12 @@ import polars as pl
 from batchframe._errors import AggregateError
 from batchframe._logschema import parse_timestamp
 from batchframe._rules import (
-    CHECKED_COLUMNS,
+    CACHE_COLUMNS,
+    LONG_CONTEXT,
     RESERVED_PREFIX,
     ValueRule,
     bad_value_message,
+    checked_columns,
     missing_column_message,
     value_rules,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "EagerAggregatesLike",
     "RequestAggregate",
     "Validated",
+    "summed_columns",
     "validated",
 ]
 
@@ -281,9 +284,15 @@ _Check = tuple[str, pl.Expr, list[ValueRule]]
 _INT64_MAX = 2**63 - 1
 
 
-def _predicate(rule: ValueRule, column: pl.Expr) -> pl.Expr:
+def _cache_sum(names: Sequence[str]) -> pl.Expr:
+    present = [pl.col(name).cast(pl.Int128).fill_null(0) for name in CACHE_COLUMNS if name in names]
+    return pl.sum_horizontal(present) if present else pl.lit(0)
+
+
+def _predicate(rule: ValueRule, column: pl.Expr, names: Sequence[str] = ()) -> pl.Expr:
     """A rule's predicate of `batchframe._rules.value_rules` as a Polars expression."""
     predicates: dict[str, Callable[[], pl.Expr]] = {
+        "exceeds_input": lambda: _cache_sum(names) > pl.col("input_tokens"),
         "null": lambda: column.is_null(),
         "nan": lambda: column.is_nan(),
         "infinite": lambda: column.is_infinite(),
@@ -295,9 +304,10 @@ def _predicate(rule: ValueRule, column: pl.Expr) -> pl.Expr:
     return predicates[rule.predicate]()
 
 
-def _detector(rule: ValueRule, column: pl.Expr) -> pl.Expr:
+def _detector(rule: ValueRule, column: pl.Expr, names: Sequence[str] = ()) -> pl.Expr:
     """A reduction that fires when some row may break `rule` (allocates nothing per row)."""
     detectors: dict[str, Callable[[], pl.Expr]] = {
+        "exceeds_input": lambda: _predicate(rule, column, names).any(),
         "null": lambda: column.null_count() > 0,
         "nan": lambda: ~column.sum().is_finite(),
         "infinite": lambda: ~column.sum().is_finite(),
@@ -317,7 +327,8 @@ def _value_checks(schema: pl.Schema) -> list[_Check]:
     for a column whose detector fires, to find and name its first offending row.
     """
     checks: list[_Check] = []
-    for name in CHECKED_COLUMNS:
+    names = schema.names()
+    for name in checked_columns(names):
         dtype = schema[name]
         column = pl.col(name)
         rules = value_rules(
@@ -326,7 +337,8 @@ def _value_checks(schema: pl.Schema) -> list[_Check]:
             is_unsigned=dtype.is_unsigned_integer(),
             is_wide=dtype in (pl.Int128, pl.UInt128),
         )
-        detector = functools.reduce(operator.or_, (_detector(rule, column) for rule in rules))
+        detectors = (_detector(rule, column, names) for rule in rules)
+        detector = functools.reduce(operator.or_, detectors)
         checks.append((name, detector, rules))
     return checks
 
@@ -343,7 +355,8 @@ def _raise_first_bad(source: pl.LazyFrame, checks: list[_Check], fired: Sequence
         if not hit:
             continue
         column = pl.col(name)
-        predicates = [_predicate(rule, column).fill_null(False) for rule in rules]
+        names = source.collect_schema().names()
+        predicates = [_predicate(rule, column, names).fill_null(False) for rule in rules]
         anywhere = pl.any_horizontal(predicates)
         # The smallest offending index: order-independent, so right under any engine.
         row = source.select(pl.int_range(pl.len()).filter(anywhere).min()).collect().item()
@@ -420,8 +433,9 @@ class Validated:
         """
         if not self.checks:
             return frame
+        names = self.source.collect_schema().names()
         row_rules = [
-            _predicate(rule, pl.col(name))
+            _predicate(rule, pl.col(name), names)
             for name, _, rules in self.checks
             for rule in rules
             if not rule.summed
@@ -464,7 +478,7 @@ def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 #: Optional aggregate columns that carry meaning when present.
-OPTIONAL_COLUMNS = ("already_batched", "period_start")
+OPTIONAL_COLUMNS = ("already_batched", "period_start", *CACHE_COLUMNS, LONG_CONTEXT)
 
 
 def _with_index_label(error: AggregateError, aggregates: object) -> AggregateError:
@@ -489,9 +503,28 @@ def check_kept(names: Sequence[str], keep: Sequence[str]) -> None:
             )
 
 
+def summed_columns(names: Sequence[str]) -> tuple[str, ...]:
+    """The counters a fold sums: `SUMMED_COLUMNS` and the cache counters present."""
+    return (*SUMMED_COLUMNS, *(name for name in CACHE_COLUMNS if name in names))
+
+
 def optional_columns(schema: pl.Schema) -> list[pl.Expr]:
     """Casts of the optional columns the input has; `AggregateError` for a wrong type."""
     out: list[pl.Expr] = []
+    for name in CACHE_COLUMNS:
+        if name in schema:
+            dtype = schema[name]
+            if not (dtype.is_integer() or dtype.is_float() or isinstance(dtype, pl.Null)):
+                raise AggregateError(
+                    f"column {name!r}: expected integers >= 0, got non-numeric dtype {dtype}"
+                )
+            cast = _canonical(name, dtype) if not isinstance(dtype, pl.Null) else pl.col(name)
+            out.append(cast.cast(pl.Int64, strict=False).fill_null(0).alias(name))
+    if LONG_CONTEXT in schema:
+        dtype = schema[LONG_CONTEXT]
+        if not isinstance(dtype, (pl.Boolean, pl.Null)):
+            raise AggregateError(f"column 'long_context': expected booleans, got dtype {dtype}")
+        out.append(pl.col(LONG_CONTEXT).cast(pl.Boolean).fill_null(False))
     if "already_batched" in schema:
         dtype = schema["already_batched"]
         if not isinstance(dtype, (pl.Boolean, pl.Null)):

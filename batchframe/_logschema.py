@@ -159,6 +159,8 @@ def parse_count(name: str, dtype: pl.DataType, column: str | None = None) -> pl.
     what = "a whole number >= 0"
     if isinstance(dtype, pl.Null):
         return pl.lit(None, dtype=pl.Int64)
+    if isinstance(dtype, pl.Decimal) and dtype.scale == 0:  # e.g. exact sums from Spark
+        return checked_parse(col, col.cast(pl.Int64, strict=False), where, what, pl.Int64())
     if dtype.is_integer():
         if dtype == pl.UInt64:
             checked = checked_parse(col, col.cast(pl.Int64, strict=False), where, what, pl.Int64())

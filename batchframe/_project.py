@@ -11,6 +11,8 @@ and the rules then run on that small frame.
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from typing import overload
@@ -21,9 +23,14 @@ from batchframe._catalog import PricingCatalog, resolve_catalog
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum, when_chain
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
-from batchframe._input import SUMMED_COLUMNS, AggregatesLike, EagerAggregatesLike, validated
+from batchframe._input import AggregatesLike, EagerAggregatesLike, summed_columns, validated
 from batchframe._rules import (
+    CACHE_COLUMNS,
+    CONTEXTS,
+    DATE_STAMP,
     DEFAULT_BATCH_ELIGIBLE_TAGS,
+    LONG_CONTEXT,
+    RATE_KINDS,
     RESERVED_PREFIX,
     STATUS_CATEGORIES,
     STATUS_PRECEDENCE,
@@ -32,6 +39,7 @@ from batchframe._rules import (
     check_by,
     check_tier,
     eligible_tag_set,
+    rate_key,
     spellings,
 )
 
@@ -60,8 +68,6 @@ _TOTAL = _tmp("total_spend_usd")
 _ROW = _tmp("row")
 _PROVIDER_KEY = _tmp("provider_key")
 _EFFECTIVE = _tmp("rates_effective_at")
-_RATE_INPUT = _tmp("rate_input")
-_RATE_OUTPUT = _tmp("rate_output")
 _INSTANT = _tmp("price_instant")
 _ASOF = _tmp("asof_key")
 _SEGMENT = _tmp("segment")
@@ -92,17 +98,21 @@ def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) ->
 
 
 def fold_segments(aggregates: pl.LazyFrame, keys: Sequence[str] = ()) -> pl.LazyFrame:
-    """Sum the counters per ``(provider, model, tag)`` and any further `keys`."""
-    extra = [key for key in dict.fromkeys(keys) if key not in ("provider", "model", "tag")]
-    sums = folded_sums(aggregates.collect_schema())
-    return aggregates.group_by("provider", "model", "tag", *extra).agg(sums)
+    """Sum the counters per ``(provider, model, tag)``, ``long_context`` and further `keys`.
+
+    Short and long prompts are billed at different rates, so they never share a segment.
+    """
+    schema = aggregates.collect_schema()
+    context = [LONG_CONTEXT] if LONG_CONTEXT in schema else []
+    extra = [k for k in dict.fromkeys((*context, *keys)) if k not in ("provider", "model", "tag")]
+    return aggregates.group_by("provider", "model", "tag", *extra).agg(folded_sums(schema))
 
 
 def folded_sums(schema: pl.Schema) -> list[pl.Expr]:
     """The counters' sums of a fold: exact (`exact_sum`) for the counts, Float64 for cost."""
     return [
         pl.col(name).sum() if name == "cost_usd" else exact_sum(name, schema[name])
-        for name in SUMMED_COLUMNS
+        for name in summed_columns(schema.names())
     ]
 
 
@@ -115,27 +125,87 @@ _EARLIEST = datetime(1, 1, 1, tzinfo=timezone.utc)
 _LATEST = datetime(9999, 12, 31, tzinfo=timezone.utc)
 
 
+def _rate_column(frame: pl.DataFrame, key: str) -> pl.Expr:
+    """A rate column of the catalog frame, or nulls where the catalog has no such key."""
+    return pl.col(key) if key in frame.columns else pl.lit(None, dtype=pl.Float64)
+
+
+def _rate(context: str, kind: str) -> str:
+    return _tmp(f"rate_{context}_{kind}")
+
+
+_RATES = [_rate(context, kind) for context in CONTEXTS for kind in RATE_KINDS]
+_THRESHOLD = _tmp("long_context_threshold")
+_CATALOG_MODEL = _tmp("catalog_model")
+
+
 def _entries(catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
-    """The catalog's entries with the tier's rates, keyed for one backward as-of join.
+    """The catalog's entries with the tier's rates (both contexts), keyed for one as-of join.
 
     Each pair's earliest entry is present twice: at its instant and at the beginning of
     time, so that an instant before a pair's history is priced at its earliest entry.
     """
-    entries = catalog.frame.lazy().select(
+    frame = catalog.frame
+    threshold = "long_context_threshold_tokens"
+    entries = frame.lazy().select(
         pl.col("provider").alias(_PROVIDER_KEY),
-        "model",
+        pl.col("model").alias(_CATALOG_MODEL),
         pl.col("effective_at").alias(_EFFECTIVE),
-        pl.col(f"{tier}_input_per_million").alias(_RATE_INPUT),
-        pl.col(f"{tier}_output_per_million").alias(_RATE_OUTPUT),
+        *(
+            _rate_column(frame, rate_key(tier, context, kind)).alias(_rate(context, kind))
+            for context in CONTEXTS
+            for kind in RATE_KINDS
+        ),
+        (pl.col(threshold) if threshold in frame.columns else pl.lit(None, pl.Int64)).alias(
+            _THRESHOLD
+        ),
     )
     earliest = (
         entries.sort(_EFFECTIVE)
-        .group_by(_PROVIDER_KEY, "model", maintain_order=True)
+        .group_by(_PROVIDER_KEY, _CATALOG_MODEL, maintain_order=True)
         .first()
         .with_columns(pl.lit(_EARLIEST, dtype=pl.Datetime("us", "UTC")).alias(_ASOF))
     )
     keyed = entries.with_columns(pl.col(_EFFECTIVE).alias(_ASOF))
     return pl.concat([earliest, keyed], how="vertical").sort(_ASOF)
+
+
+def _names(catalog: PricingCatalog) -> pl.LazyFrame:
+    """Every name a catalog model answers to within its provider: its id and its aliases."""
+    frame = catalog.frame.lazy()
+    ids = frame.select(pl.col("provider"), pl.col("model").alias("name"), pl.col("model"))
+    if "aliases" not in catalog.frame.columns:
+        return ids.unique()
+    aliases = frame.select("provider", pl.col("aliases").alias("name"), "model").explode("name")
+    return pl.concat([ids, aliases.drop_nulls("name")]).unique()
+
+
+def resolve_models(pairs: pl.LazyFrame, catalog: PricingCatalog) -> pl.LazyFrame:
+    """Distinct ``(provider key, model)`` pairs with the catalog model id each resolves to.
+
+    docs/semantics.md §2: the id itself or an alias of a model of that provider; else,
+    once, the id without a leading ``<provider>/``, without a trailing date stamp
+    (`batchframe._rules.DATE_STAMP`), then without both, each matched the same two ways.
+    """
+    names = _names(catalog).rename({"provider": _PROVIDER_KEY, "model": _CATALOG_MODEL})
+    model = pl.col("model")
+    unprefixed = model.str.strip_prefix(pl.col(_PROVIDER_KEY) + "/")
+    candidates = {
+        "as_is": model,
+        "without_prefix": unprefixed,
+        "without_stamp": model.str.replace(DATE_STAMP, ""),
+        "without_both": unprefixed.str.replace(DATE_STAMP, ""),
+    }
+    resolved = pairs.with_columns(
+        candidate.alias(_tmp(f"name_{step}")) for step, candidate in candidates.items()
+    )
+    found = []
+    for step in candidates:
+        name = _tmp(f"name_{step}")
+        hit = names.rename({"name": name, _CATALOG_MODEL: _tmp(f"model_{step}")})
+        resolved = resolved.join(hit, on=[_PROVIDER_KEY, name], how="left")
+        found.append(pl.col(_tmp(f"model_{step}")))
+    return resolved.select(_PROVIDER_KEY, "model", pl.coalesce(found).alias(_CATALOG_MODEL))
 
 
 def attach_rates(
@@ -146,18 +216,21 @@ def attach_rates(
 ) -> pl.LazyFrame:
     """Join each segment to the catalog entry that prices it, at the chosen tier.
 
-    One backward as-of join per ``(provider, model)``: without `price_at` each pair's
-    latest entry; with it, the entry in effect at that instant (`PricingCatalog.at`
-    semantics: the last entry with ``effective_at <= t``, the earliest when `t` predates
-    them all, the latest when `t` is null). Providers match trimmed and lower-cased.
-    Adds the reserved columns of the entry's instant and the tier's two rates (null
-    instant: the pair is not in the catalog; null rates: the entry has no such tier).
+    The model resolves to a catalog model (`resolve_models`, on the distinct pairs), then
+    one backward as-of join per ``(provider, catalog model)`` picks the entry: without
+    `price_at` each pair's latest entry; with it, the entry in effect at that instant
+    (`PricingCatalog.at` semantics: the last entry with ``effective_at <= t``, the earliest
+    when `t` predates them all, the latest when `t` is null). Providers match trimmed and
+    lower-cased. Adds reserved columns: the entry's instant (null: not in the catalog), the
+    catalog model id, its long-context threshold and the tier's rates of both contexts.
     """
     schema = segments.collect_schema()
     keyed = segments.with_columns(
         pl.col("provider", "model", "tag").cast(pl.String),
         provider_key(pl.col("provider")).alias(_PROVIDER_KEY),
     )
+    pairs = resolve_models(keyed.select(_PROVIDER_KEY, "model").unique(), catalog)
+    keyed = keyed.join(pairs, on=[_PROVIDER_KEY, "model"], how="left", maintain_order="left")
     latest = pl.lit(_LATEST, dtype=pl.Datetime("us", "UTC"))
     if price_at is None:
         # A constant instant: the left side is sorted as it stands, and keeps its order.
@@ -178,7 +251,7 @@ def _join_entries(keyed: pl.LazyFrame, catalog: PricingCatalog, tier: str) -> pl
         _entries(catalog, tier),
         left_on=_INSTANT,
         right_on=_ASOF,
-        by=[_PROVIDER_KEY, "model"],
+        by=[_PROVIDER_KEY, _CATALOG_MODEL],
         strategy="backward",
         check_sortedness=False,
     ).drop(_PROVIDER_KEY, _INSTANT, _ASOF)
@@ -210,45 +283,136 @@ def _as_utc(name: str, dtype: pl.DataType) -> pl.Expr:
     )
 
 
+def _is_long(schema: pl.Schema) -> pl.Expr:
+    """Whether a segment is billed at long-context rates: flagged, and its entry has a threshold."""
+    if LONG_CONTEXT not in schema:
+        return pl.lit(False)
+    return pl.col(LONG_CONTEXT).fill_null(False) & pl.col(_THRESHOLD).is_not_null()
+
+
+def _chosen(schema: pl.Schema, kind: str) -> pl.Expr:
+    """The tier's `kind` rate for the segment's context."""
+    short = pl.col(_rate("short", kind))
+    if LONG_CONTEXT not in schema:
+        return short
+    return pl.when(_is_long(schema)).then(pl.col(_rate("long", kind))).otherwise(short)
+
+
+def _tokens(schema: pl.Schema, name: str) -> pl.Expr:
+    return pl.col(name).cast(pl.Float64) if name in schema else pl.lit(0.0)
+
+
 def status_expr(schema: pl.Schema, eligible: list[str]) -> pl.Expr:
-    """The segment status: the first of `STATUS_PRECEDENCE` whose condition holds."""
+    """The segment status: the first of `STATUS_PRECEDENCE` whose condition holds.
+
+    ``no_batch_tier`` also covers what cannot be priced faithfully: cache writes without
+    the tier's cache-write rate, a long-context segment without long-context rates.
+    """
     batched = pl.col("already_batched") if "already_batched" in schema else pl.lit(False)
+    writes = _tokens(schema, "cache_write_tokens") > 0
     conditions = {
         "already_batched": batched.fill_null(False),
         "untagged": pl.col("tag").is_null(),
         "not_eligible": ~pl.col("tag").cast(pl.String).str.to_lowercase().is_in(eligible),
         "unknown_model": pl.col(_EFFECTIVE).is_null(),
-        "no_batch_tier": pl.col(_RATE_INPUT).is_null() | pl.col(_RATE_OUTPUT).is_null(),
+        "no_batch_tier": _chosen(schema, "input").is_null()
+        | _chosen(schema, "output").is_null()
+        | (writes & _chosen(schema, "cache_write").is_null()),
     }
     *ruled, last = STATUS_PRECEDENCE
     cases = [(conditions[status], pl.lit(status)) for status in ruled]
     return when_chain(cases, pl.lit(last)).cast(SEGMENT_STATUS)
 
 
-def projected_cost_expr() -> pl.Expr:
-    """The projected cost of a segment at the attached tier rates (docs/semantics.md §3)."""
-    return (
-        pl.col("input_tokens").cast(pl.Float64) * pl.col(_RATE_INPUT) / 1e6
-        + pl.col("output_tokens").cast(pl.Float64) * pl.col(_RATE_OUTPUT) / 1e6
-    )
+def projected_cost_expr(schema: pl.Schema) -> pl.Expr:
+    """The projected cost of a segment at the attached tier rates (docs/semantics.md §3).
+
+    ``uncached × input + cached × cached_input + written × cache_write + output × output``,
+    per 1M tokens, at the rates of the segment's context; cached tokens without a cached
+    rate are priced at the input rate (no discount assumed). Without cache columns this
+    is ``input × input + output × output``, written so, term for term.
+    """
+    rate_in = _chosen(schema, "input")
+    uncached = pl.col("input_tokens").cast(pl.Float64)
+    for name in CACHE_COLUMNS:
+        if name in schema:
+            uncached = uncached - _tokens(schema, name)
+    terms = [
+        _per_million(uncached * rate_in),
+        _per_million(pl.col("output_tokens").cast(pl.Float64) * _chosen(schema, "output")),
+    ]
+    if "cached_input_tokens" in schema:
+        cached_rate = pl.coalesce(_chosen(schema, "cached_input"), rate_in)
+        terms.append(_per_million(_tokens(schema, "cached_input_tokens") * cached_rate))
+    if "cache_write_tokens" in schema:
+        write_rate = _chosen(schema, "cache_write").fill_null(0.0)  # no writes, or excluded
+        terms.append(_per_million(_tokens(schema, "cache_write_tokens") * write_rate))
+    return functools.reduce(operator.add, terms)
 
 
-def classify(keyed: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
+def _per_million(value: pl.Expr) -> pl.Expr:
+    """`value` / 1e6 as a true division under every engine and plan.
+
+    Polars may rewrite a division by a constant as a multiplication by its reciprocal,
+    an ulp away, in some plans and not others (eager and lazy inputs then differ in the
+    last bit). Dividing by a per-row column (``0.0 * value + 1e6``, which the optimiser
+    cannot fold) keeps it a division everywhere, as `finalize` does for the shares.
+    """
+    return value / (0.0 * value + 1e6)
+
+
+#: Why a segment's pricing needed an assumption or was impossible (null: neither).
+PRICING_NOTES = {
+    "cached_at_input_rate": "cached tokens priced at the tier's input rate (no cached rate)",
+    "no_cache_write_rate": "cache writes, and the tier has no cache-write rate",
+    "no_long_context_rate": "long prompts, and the tier has no long-context rates",
+}
+
+
+def pricing_note_expr(schema: pl.Schema) -> pl.Expr:
+    """The `PRICING_NOTES` key that applies to a classified segment, or null."""
+    projected = pl.col("status") == "projected"
+    excluded = pl.col("status") == "no_batch_tier"
+    long = _is_long(schema)
+    cases = [
+        (
+            excluded
+            & long
+            & (_chosen(schema, "input").is_null() | _chosen(schema, "output").is_null()),
+            pl.lit("no_long_context_rate"),
+        ),
+        (
+            excluded
+            & (_tokens(schema, "cache_write_tokens") > 0)
+            & _chosen(schema, "cache_write").is_null(),
+            pl.lit("no_cache_write_rate"),
+        ),
+        (
+            projected
+            & (_tokens(schema, "cached_input_tokens") > 0)
+            & _chosen(schema, "cached_input").is_null(),
+            pl.lit("cached_at_input_rate"),
+        ),
+    ]
+    return when_chain(cases, pl.lit(None, dtype=pl.String))
+
+
+def classify(keyed: pl.LazyFrame, eligible: list[str], *, notes: bool = False) -> pl.LazyFrame:
     """Add ``status`` and ``projected_batch_cost_usd`` (null unless projected) to each segment.
 
     `keyed` carries the rates of `attach_rates`; the rules are those of docs/semantics.md
-    §3: `status_expr` and `projected_cost_expr`.
+    §3: `status_expr` and `projected_cost_expr`. With `notes`, also ``pricing_note``.
     """
-    return (
-        keyed.with_columns(status_expr(keyed.collect_schema(), eligible).alias("status"))
-        .with_columns(
-            pl.when(pl.col("status") == "projected")
-            .then(projected_cost_expr())
-            .otherwise(None)
-            .alias("projected_batch_cost_usd")
-        )
-        .drop(_RATE_INPUT, _RATE_OUTPUT)
+    schema = keyed.collect_schema()
+    classified = keyed.with_columns(status_expr(schema, eligible).alias("status")).with_columns(
+        pl.when(pl.col("status") == "projected")
+        .then(projected_cost_expr(schema))
+        .otherwise(None)
+        .alias("projected_batch_cost_usd")
     )
+    if notes:
+        classified = classified.with_columns(pricing_note_expr(schema).alias("pricing_note"))
+    return classified.drop(*_RATES, _THRESHOLD)
 
 
 def ordered_sum(name: str) -> pl.Expr:
@@ -725,6 +889,8 @@ def classify_segments(
     check_price_at(checked.frame.collect_schema(), price_at)
     tags = eligible_tag_set(eligible_tags)
     keyed = attach_rates(checked.frame, resolve_catalog(catalog), tier, price_at)
-    classified = classify(keyed, tags).rename({_EFFECTIVE: "rates_effective_at"})
+    classified = classify(keyed, tags, notes=True).rename(
+        {_EFFECTIVE: "rates_effective_at", _CATALOG_MODEL: "catalog_model"}
+    )
     classified = checked.enforce(classified)
     return classified if checked.lazy else classified.collect()

@@ -218,7 +218,8 @@ class ValueRule(NamedTuple):
     """One check on an aggregate column: what is expected, and which predicate breaks it.
 
     `predicate` is one of ``null``, ``nan``, ``infinite``, ``not_finite``, ``fractional``,
-    ``negative``, ``too_large``; each engine compiles it. `summed`: a non-finite column sum reveals it.
+    ``negative``, ``too_large``, ``exceeds_input`` (the cache counters present add up to
+    more than ``input_tokens``); each engine compiles it. `summed`: a non-finite column sum reveals it.
     `show`: the offending value is worth printing (a null is printed as ``null``).
     """
 
@@ -237,6 +238,17 @@ CHECKED_COLUMNS = (
     "request_count",
 )
 COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
+#: Optional counters: input tokens read from / written to the provider's prompt cache (both
+#: part of ``input_tokens``).
+CACHE_COLUMNS = ("cached_input_tokens", "cache_write_tokens")
+#: Optional flag: the segment's requests exceed the model's long-context threshold.
+LONG_CONTEXT = "long_context"
+
+
+def checked_columns(names: Iterable[str]) -> tuple[str, ...]:
+    """The columns whose values are checked: `CHECKED_COLUMNS` and the cache counters present."""
+    present = set(names)
+    return (*CHECKED_COLUMNS, *(name for name in CACHE_COLUMNS if name in present))
 
 
 def value_rules(
@@ -258,7 +270,13 @@ def value_rules(
                 ValueRule("a finite number", "infinite", summed=True),
             ]
         return rules
-    rules = [ValueRule("an integer >= 0, not null", "null")]
+    if name in CACHE_COLUMNS:
+        # optional counters: null means none; the cache cannot exceed the input
+        rules = [
+            ValueRule("cached_input_tokens + cache_write_tokens <= input_tokens", "exceeds_input")
+        ]
+    else:
+        rules = [ValueRule("an integer >= 0, not null", "null")]
     if is_float:
         rules += [
             ValueRule("a whole, finite number", "not_finite"),

@@ -59,17 +59,19 @@ import polars as pl
 from batchframe import _logs, _project
 from batchframe._catalog import PricingCatalog, resolve_catalog
 from batchframe._errors import AggregateError
-from batchframe._input import SUMMED_COLUMNS, check_kept, check_schema, optional_columns
+from batchframe._input import check_kept, check_schema, optional_columns, summed_columns
 from batchframe._logs import check_every_column, check_log_columns
 from batchframe._project import merge_partials, partial_from_segments
 from batchframe._rules import (
-    CHECKED_COLUMNS,
+    CACHE_COLUMNS,
+    LONG_CONTEXT,
     RESERVED_PREFIX,
     TagsLike,
     ValueRule,
     bad_value_message,
     check_by,
     check_tier,
+    checked_columns,
     eligible_tag_set,
     parse_every,
     spellings,
@@ -363,10 +365,18 @@ def _is_fractional(dtype: DataType) -> bool:
     return _is_float(dtype) or (isinstance(dtype, T.DecimalType) and dtype.scale > 0)
 
 
-def _predicate(rule: ValueRule, name: str, dtype: DataType) -> Column:
+def _predicate(
+    rule: ValueRule, name: str, dtype: DataType, schema: Mapping[str, DataType]
+) -> Column:
     from pyspark.sql import functions as F
 
     column = _col(name)
+    if rule.predicate == "exceeds_input":
+        present = [c for c in CACHE_COLUMNS if c in schema]
+        cache = functools.reduce(
+            operator.add, (F.coalesce(_col(c).cast("decimal(38,0)"), F.lit(0)) for c in present)
+        )
+        return cache > _col("input_tokens")
     if rule.predicate == "null":
         return column.isNull()
     if rule.predicate == "negative":
@@ -385,7 +395,8 @@ def _predicate(rule: ValueRule, name: str, dtype: DataType) -> Column:
 
 def _checks(schema: Mapping[str, DataType]) -> list[tuple[str, list[ValueRule]]]:
     return [
-        (name, value_rules(name, is_float=_is_fractional(schema[name]))) for name in CHECKED_COLUMNS
+        (name, value_rules(name, is_float=_is_fractional(schema[name])))
+        for name in checked_columns(list(schema))
     ]
 
 
@@ -396,7 +407,7 @@ def _detectors(schema: Mapping[str, DataType]) -> list[Column]:
     out = []
     for name, rules in _checks(schema):
         broken = functools.reduce(
-            operator.or_, (_predicate(rule, name, schema[name]) for rule in rules)
+            operator.or_, (_predicate(rule, name, schema[name], schema) for rule in rules)
         )
         out.append(F.count_if(F.coalesce(broken, F.lit(False))).alias(f"{_BAD}{name}"))
     return out
@@ -413,13 +424,13 @@ def _raise_first_bad(df: DataFrame, schema: Mapping[str, DataType], fired: pl.Da
     """
     from pyspark.sql import functions as F
 
-    if not any((fired[f"{_BAD}{name}"].sum() or 0) > 0 for name in CHECKED_COLUMNS):
+    if not any((fired[f"{_BAD}{name}"].sum() or 0) > 0 for name in checked_columns(list(schema))):
         return
     aggs: list[Column] = []
     plan: list[tuple[str, str, bool, int]] = []
     for name, rules in _checks(schema):
         for i, rule in enumerate(rules):
-            bad = F.coalesce(_predicate(rule, name, schema[name]), F.lit(False))
+            bad = F.coalesce(_predicate(rule, name, schema[name], schema), F.lit(False))
             aggs.append(F.count_if(bad).alias(f"{_BAD}{name}_{i}_n"))
             aggs.append(F.min(F.when(bad, _col(name))).alias(f"{_BAD}{name}_{i}_v"))
             plan.append((name, rule.expectation, rule.predicate != "null", i))
@@ -443,7 +454,8 @@ def _summed(name: str, dtype: DataType) -> Column:
     from pyspark.sql import types as T
 
     whole = isinstance(dtype, (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.NullType))
-    return _col(name).cast("bigint" if whole else "double")
+    # decimal(38,0): a sum of longs that cannot wrap (Spark's bigint sum would overflow)
+    return _col(name).cast("decimal(38,0)" if whole else "double")
 
 
 def _candidate(schema: Mapping[str, DataType], eligible: list[str]) -> Column:
@@ -487,7 +499,7 @@ def _fold_plan(
         df = df.select(candidate.alias(flag), "*")
         keyed = [(F.when(F.col(flag), column), key) for column, key in keyed]
     return df.groupBy(*(column.alias(key) for column, key in keyed)).agg(
-        *(F.sum(_summed(name, schema[name])).alias(name) for name in SUMMED_COLUMNS),
+        *(F.sum(_summed(name, schema[name])).alias(name) for name in summed_columns(list(schema))),
         *_detectors(schema),
     )
 
@@ -507,13 +519,17 @@ def _fold(
     return result.drop(pl.selectors.starts_with(_BAD))
 
 
+def _counters(result: pl.DataFrame) -> list[pl.Expr]:
+    """The collected sums as the Polars path folds them: exact integers (Int128), Float64 cost."""
+    return [
+        pl.col(name).cast(pl.Float64 if name == "cost_usd" else pl.Int128)
+        for name in summed_columns(result.columns)
+    ]
+
+
 def _segments(result: pl.DataFrame, keys: Sequence[str]) -> pl.LazyFrame:
     """The collected candidate segments as aggregates with the Polars path's column types."""
-    counters = [
-        pl.col(name).cast(pl.Float64 if name == "cost_usd" else pl.Int64)
-        for name in ("input_tokens", "output_tokens", "request_count", "cost_usd")
-    ]
-    return result.lazy().filter(pl.col("tag").is_not_null()).select(*keys, *counters)
+    return result.lazy().filter(pl.col("tag").is_not_null()).select(*keys, *_counters(result))
 
 
 def project_batch_savings(
@@ -546,7 +562,8 @@ def project_batch_savings(
     cat = resolve_catalog(catalog)
     instants = (price_at,) if price_at else ()
     schema = _checked_schema(spark_df, (*keys, *instants))
-    group = list(dict.fromkeys(("provider", "model", "tag", *keys, *instants)))
+    context = [LONG_CONTEXT] if LONG_CONTEXT in schema else []
+    group = list(dict.fromkeys(("provider", "model", "tag", *context, *keys, *instants)))
     result = _fold(spark_df, schema, group, _candidate(schema, eligible))
     total = pl.LazyFrame({"total_spend_usd": [float(result["cost_usd"].sum() or 0.0)]})
     partial = partial_from_segments(
@@ -582,13 +599,10 @@ def classify_segments(
     instants = (price_at,) if price_at else ()
     schema = _checked_schema(spark_df, instants)
     group = ["provider", "model", "tag"]
-    if "already_batched" in schema:
-        group.append("already_batched")
+    group += [name for name in ("already_batched", LONG_CONTEXT) if name in schema]
     group = list(dict.fromkeys((*group, *instants)))
-    segments = _fold(spark_df, schema, group).sort(group, nulls_last=True)
-    segments = segments.with_columns(
-        pl.col("input_tokens", "output_tokens", "request_count").cast(pl.Int64)
-    )
+    folded = _fold(spark_df, schema, group).sort(group, nulls_last=True)
+    segments = folded.with_columns(_counters(folded))
     return _project.classify_segments(
         segments, catalog, eligible_tags=eligible_tags, tier=tier, price_at=price_at
     )
@@ -635,7 +649,9 @@ def _raw_log_fold(spark_df: DataFrame, every: str | None, timestamp: str) -> Dat
         step = F.lit(period.floor_us).cast("bigint")
         columns.append(F.timestamp_micros(micros - F.pmod(micros, step)).alias("timestamp"))
         raw.append("timestamp")
-    count = _col("request_count").cast("bigint") if "request_count" in schema else F.lit(1)
+    count = (
+        _summed("request_count", schema["request_count"]) if "request_count" in schema else F.lit(1)
+    )
     folded = spark_df.groupBy(*columns).agg(
         F.sum(_summed("input_tokens", schema["input_tokens"])).alias("input_tokens"),
         F.sum(_summed("output_tokens", schema["output_tokens"])).alias("output_tokens"),
