@@ -31,6 +31,7 @@ __all__ = [
     "diagnose",
     "first_line",
     "resolve",
+    "scan_aggregates",
     "scan_file",
     "scan_files",
     "scan_log_files",
@@ -246,9 +247,9 @@ def _merged(dtypes: list[pl.DataType]) -> pl.DataType | None:
     if all(d == dtypes[0] for d in dtypes):
         return dtypes[0]
     if all(d.is_numeric() or isinstance(d, pl.Null) for d in dtypes):
-        return pl.Float64 if any(d.is_float() for d in dtypes) else pl.Int64
+        return pl.Float64() if any(d.is_float() for d in dtypes) else pl.Int64()
     if any(isinstance(d, pl.String) for d in dtypes):
-        return pl.String  # the value checks then name the file and row of the text
+        return pl.String()  # the value checks then name the file and row of the text
     return None
 
 
@@ -283,7 +284,7 @@ def scan_files(
         dtypes = [dtype for _, dtype in present]
         if all(dtype == dtypes[0] for dtype in dtypes):
             if fmt == "csv" and not text_csv and name in text_columns:
-                overrides[name] = pl.String
+                overrides[name] = pl.String()
             continue
         merged = _merged(dtypes) if fmt in ("csv", "ndjson") else None
         if merged is None:
@@ -341,7 +342,11 @@ def scan_file(path: Source, format: FileFormat | None = None) -> pl.LazyFrame:
     ``$35.00``, ``1,000,000``) or as integers beyond 64 bits is reported with its first
     offending row and value (only then is the column read here).
     """
-    files = resolve(path, format)
+    return scan_aggregates(resolve(path, format))
+
+
+def scan_aggregates(files: Files) -> pl.LazyFrame:
+    """`scan_file` of files already resolved (the CLI keeps them for `diagnose`)."""
     frame = scan_files(files, text_columns=_TEXT_COLUMNS, fillable=AGGREGATE_FILLABLE)
     if files.format in ("csv", "ndjson"):
         schema = frame.collect_schema()
