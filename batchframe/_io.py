@@ -353,9 +353,21 @@ def scan_aggregates(files: Files) -> pl.LazyFrame:
         suspect = [n for n in _COUNTERS if n in schema and _suspect(schema[n])]
         if suspect:
             _check_counters(files, suspect, full=False)
-            wide = [n for n in suspect if schema[n].is_integer()]
-            frame = frame.with_columns(pl.col(wide).cast(pl.Int64))
+            # Every value is a number now (or null, which the aggregate checks report).
+            frame = frame.with_columns(_as_number(n, schema[n]) for n in suspect)
     return frame
+
+
+def _as_number(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A checked counter column as Int64 (tokens, counts) or Float64 (cost)."""
+    column = pl.col(name)
+    if dtype.is_integer():
+        return column.cast(pl.Int64)
+    text = column.str.strip_chars()
+    if name == "cost_usd":
+        return text.cast(pl.Float64, strict=False)
+    whole = text.cast(pl.Int64, strict=False)
+    return whole.fill_null(text.cast(pl.Float64, strict=False).cast(pl.Int64, strict=False))
 
 
 def _suspect(dtype: pl.DataType) -> bool:

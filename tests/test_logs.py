@@ -355,7 +355,9 @@ def test_an_unparseable_timestamp_names_the_files_column(tmp_path: Path) -> None
     path = _write(tmp_path, "model,prompt,completion,usd,ts\ngpt-5.5,1,1,1.0,yesterday\n")
     columns = {"prompt": "input_tokens", "completion": "output_tokens", "usd": "cost_usd"}
     logs = bf.scan_request_logs(path, columns={**columns, "ts": "timestamp"})
-    with pytest.raises(bf.AggregateError, match=r"^column 'ts': expected a timestamp, got 'yesterday'$"):
+    with pytest.raises(
+        bf.AggregateError, match=r"^column 'ts': expected a timestamp, got 'yesterday'$"
+    ):
         logs.collect()
     spend = _write(
         tmp_path,
