@@ -114,7 +114,7 @@ def _in_directory(directory: str) -> list[str]:
     if not names:
         raise AggregateError(
             f"{directory}: is a directory with no .parquet, .csv, .ndjson or .arrow file in it; "
-            "give a file, a glob or a directory of data files"
+            "give a file, a glob such as 'dir/**/*.parquet' or a directory of data files"
         )
     return [str(Path(directory, name)) for name in names]
 
@@ -348,13 +348,12 @@ def scan_file(path: Source, format: FileFormat | None = None) -> pl.LazyFrame:
 def scan_aggregates(files: Files) -> pl.LazyFrame:
     """`scan_file` of files already resolved (the CLI keeps them for `diagnose`)."""
     frame = scan_files(files, text_columns=_TEXT_COLUMNS, fillable=AGGREGATE_FILLABLE)
-    if files.format in ("csv", "ndjson"):
-        schema = frame.collect_schema()
-        suspect = [n for n in _COUNTERS if n in schema and _suspect(schema[n])]
-        if suspect:
-            _check_counters(files, suspect, full=False)
-            # Every value is a number now (or null, which the aggregate checks report).
-            frame = frame.with_columns(_as_number(n, schema[n]) for n in suspect)
+    schema = frame.collect_schema()
+    suspect = [n for n in _COUNTERS if n in schema and _suspect(schema[n])]
+    if suspect:
+        _check_counters(files, suspect, full=False)
+        # Every value is a number now (or null, which the aggregate checks report).
+        frame = frame.with_columns(_as_number(n, schema[n]) for n in suspect)
     return frame
 
 
@@ -413,7 +412,7 @@ def _check_counters(files: Files, names: Sequence[str], *, full: bool) -> None:
                 path, infer_schema_length=None if full else 100, schema_overrides=text
             )
         else:
-            frame = pl.scan_ndjson(path)
+            frame = _scan_one(path, files.format, False, {})
         schema = frame.collect_schema()
         present = [n for n in names if n in schema]
         if not present:
