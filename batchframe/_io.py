@@ -295,29 +295,28 @@ def scan_files(
             )
         overrides[name] = merged
     complete = all(len(schema) == len(names) for schema in schemas)
+    aligned = all(schema.names() == names for schema in schemas)  # same columns, same order
     paths = list(files.paths)
     try:
-        if complete and (fmt in ("parquet", "ipc") or text_csv or len(paths) == 1):
-            if fmt == "parquet":
-                return pl.scan_parquet(paths)
-            if fmt == "ipc":
-                return pl.scan_ipc(paths)
-            if fmt == "csv" and text_csv:
-                return pl.scan_csv(paths, infer_schema=False)
+        # One multi-file scan when it reads every file alike (Parquet and IPC match columns
+        # by name, CSV by position); otherwise one scan per file, columns put in one order.
+        if complete and fmt == "parquet":
+            return pl.scan_parquet(paths)
+        if complete and fmt == "ipc":
+            return pl.scan_ipc(paths)
+        if aligned and fmt == "csv" and text_csv:
+            return pl.scan_csv(paths, infer_schema=False)
         parts = [
-            _scan_one(path, fmt, text_csv, _only(overrides, schema))
+            _scan_one(path, fmt, text_csv, _only(overrides, schema)).with_columns(
+                pl.lit(None, dtype=_typed(name, overrides, schemas)).alias(name)
+                for name in names
+                if name not in schema
+            )
             for path, schema in zip(paths, schemas, strict=True)
         ]
-        if not complete:
-            parts = [
-                part.with_columns(
-                    pl.lit(None, dtype=_typed(name, overrides, schemas)).alias(name)
-                    for name in names
-                    if name not in schema
-                ).select(names)
-                for part, schema in zip(parts, schemas, strict=True)
-            ]
-        return pl.concat(parts, how="vertical") if len(parts) > 1 else parts[0]
+        if len(parts) == 1:
+            return parts[0]
+        return pl.concat([part.select(names) for part in parts], how="vertical")
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise AggregateError(f"{files.where}: cannot read as {fmt}: {first_line(exc)}") from None
 

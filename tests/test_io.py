@@ -128,3 +128,21 @@ def test_diagnose_finds_the_ndjson_line_and_csv_row(tmp_path: Path) -> None:
     good.write_text('{"a": 1}\n', encoding="utf-8")
     error = diagnose(resolve(good), ValueError("something else"))
     assert str(error) == f"{good}: cannot read as ndjson: something else"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".arrow", ".ndjson"])
+def test_files_with_columns_in_another_order(suffix: str, tmp_path: Path) -> None:
+    frame = sample()
+    write = {
+        ".csv": pl.DataFrame.write_csv,
+        ".parquet": pl.DataFrame.write_parquet,
+        ".arrow": pl.DataFrame.write_ipc,
+        ".ndjson": pl.DataFrame.write_ndjson,
+    }[suffix]
+    write(frame, tmp_path / f"a{suffix}")
+    write(frame.select(reversed(frame.columns)), tmp_path / f"b{suffix}")
+    got = scan_file(str(tmp_path / f"*{suffix}")).collect()
+    assert got.equals(pl.concat([frame, frame]))
+    if suffix == ".csv":
+        logs = bf.scan_request_logs(str(tmp_path / "*.csv")).collect()
+        assert logs["cost_usd"].to_list() == frame["cost_usd"].to_list() * 2
