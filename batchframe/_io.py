@@ -23,6 +23,7 @@ from typing import Literal
 import polars as pl
 
 from batchframe._errors import AggregateError
+from batchframe._logschema import parse_timestamp
 
 __all__ = [
     "FileFormat",
@@ -353,6 +354,11 @@ def scan_aggregates(files: Files) -> pl.LazyFrame:
         _check_counters(files, suspect, full=False)
         # Every value is a number now (or null, which the aggregate checks report).
         frame = frame.with_columns(_as_number(n, schema[n]) for n in suspect)
+    if isinstance(schema.get("period_start"), pl.String):
+        # batchframe's own output written as CSV or NDJSON holds ISO 8601 text here.
+        frame = frame.with_columns(
+            parse_timestamp("period_start", pl.String()).alias("period_start")
+        )
     return frame
 
 

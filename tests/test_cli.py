@@ -426,3 +426,26 @@ def test_sigint_during_a_run_exits_130_without_a_traceback(tmp_path: Path) -> No
             child.kill()
     assert child.returncode == 130
     assert err == "batchframe: interrupted\n" and "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ndjson"])
+def test_own_monthly_output_read_back_from_a_text_file(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs = bf.scan_request_logs(LOGS / "litellm_spendlogs.csv", preset="litellm-spendlogs")
+    monthly = bf.aggregate_request_logs(logs, every="1mo").collect()  # type: ignore[union-attr]
+    path = tmp_path / f"monthly{suffix}"
+    (monthly.write_csv if suffix == ".csv" else monthly.write_ndjson)(path)
+    options = ["--price-at", "period_start", "--by", "period_start,model", "--format", "json"]
+    status, out, err = run(capsys, "project", str(path), *options)
+    assert status == 0, err
+    expected = bf.project_batch_savings(
+        monthly, price_at="period_start", by=["period_start", "model"]
+    )
+    assert json.loads(out)["findings"] == cli_json(expected)
+
+
+def cli_json(findings: pl.DataFrame) -> list[dict[str, object]]:
+    from batchframe._cli import _jsonable
+
+    return _jsonable(findings).rows(named=True)

@@ -314,6 +314,13 @@ CASES = [
         ),
     ),
     case(
+        "csv-period-start-not-a-date",
+        "project",
+        "{d}/a.csv",
+        files={"a.csv": text(HEADER.strip() + ",period_start\n" + ROW.strip() + ",last month\n")},
+        says=("{d}/a.csv: column 'period_start': expected a timestamp, got 'last month'",),
+    ),
+    case(
         "csv-token-sum-overflows",
         "project",
         "{d}/a.csv",
@@ -586,6 +593,23 @@ CASES = [
         "cost_usd",
         says=("by=", "cost_usd"),
         library=True,
+    ),
+    case(
+        "by-token-column",
+        "project",
+        str(SAMPLE),
+        "--by",
+        "input_tokens",
+        says=("by=", "input_tokens"),
+        library=True,
+    ),
+    case(
+        "by-findings-column",
+        "project",
+        str(SAMPLE),
+        "--by",
+        "eligible_spend_usd",
+        says=("'eligible_spend_usd'",),
     ),
     case("by-output-column", "project", str(SAMPLE), "--by", "summary", says=("'summary'",)),
     case(
