@@ -148,15 +148,29 @@ def _expand(source: Source) -> list[str]:
     return paths
 
 
+_MAGIC: dict[bytes, FileFormat] = {b"PAR1": "parquet", b"ARROW1": "ipc"}
+
+
 def _check_readable(path: str, fmt: FileFormat) -> None:
     try:
         size = os.stat(path).st_size
-        with open(path, "rb"):
-            pass
+        with open(path, "rb") as handle:
+            start = handle.read(8)
     except OSError as exc:
         raise AggregateError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if size == 0:
         raise AggregateError(f"{path}: the file is empty (0 bytes); expected {_NAMES[fmt]} data")
+    if fmt in ("csv", "ndjson"):
+        actual = next((f for magic, f in _MAGIC.items() if start.startswith(magic)), None)
+        if actual is not None:
+            raise AggregateError(
+                f"{path}: is a {_NAMES[actual]} file, not {_NAMES[fmt]}; give it a matching "
+                f"suffix or pass the format ({actual})"
+            )
+        if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise AggregateError(f"{path}: is UTF-16 text; save it as UTF-8")
+        if b"\x00" in start:
+            raise AggregateError(f"{path}: is not {_NAMES[fmt]} text (it holds NUL bytes)")
 
 
 _NAMES: dict[FileFormat, str] = {
@@ -448,13 +462,41 @@ def _bad_json_line(path: str) -> str | None:
                 try:
                     value = json.loads(line)
                 except ValueError as exc:
+                    if line.lstrip().startswith("["):
+                        return _array(path)
                     reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
                     return f"{path}: line {number} is not valid JSON ({reason}): {_excerpt(line)}"
+                if isinstance(value, list):
+                    return _array(path)
                 if not isinstance(value, dict):
                     return f"{path}: line {number} is not a JSON object: {_excerpt(line)}"
     except UnicodeDecodeError as exc:
         return f"{path}: is not UTF-8 text ({exc.reason} at byte {exc.start})"
     except OSError:
+        return None
+    return None
+
+
+def _array(path: str) -> str:
+    return (
+        f"{path}: holds a JSON array; batchframe reads NDJSON (JSON Lines): one JSON object "
+        "per line"
+    )
+
+
+def _ragged_line(path: str) -> str | None:
+    """The first CSV record whose field count differs from the header's, as a message."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, [])
+            for record in reader:
+                if record and len(record) != len(header):
+                    return (
+                        f"{path}: line {reader.line_num} has {len(record)} fields, "
+                        f"the header has {len(header)}"
+                    )
+    except (OSError, csv.Error):
         return None
     return None
 
@@ -475,6 +517,11 @@ def diagnose(files: Files, exc: BaseException) -> AggregateError:
             found = _bad_json_line(path)
             if found is not None:
                 return AggregateError(found)
+    if files.format == "csv" and "fields" in str(exc):
+        for path in files.paths:
+            ragged = _ragged_line(path)
+            if ragged is not None:
+                return AggregateError(ragged)
     if files.format == "csv" and "could not parse" in str(exc):
         try:
             _check_counters(files, list(_COUNTERS), full=True)
