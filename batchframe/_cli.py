@@ -349,10 +349,15 @@ def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFram
     files = resolve(args.logs, args.input_format)
     if every is not None and args.preset is None:
         _check_timestamp(files, mapping, every)
-    logs = scan_request_logs(
-        list(files.paths), format=files.format, columns=mapping, preset=args.preset
-    )
-    aggregated = aggregate_request_logs(logs, every=every, eligible_tags=_eligible_tags(args.tags))
+    try:
+        logs = scan_request_logs(
+            list(files.paths), format=files.format, columns=mapping, preset=args.preset
+        )
+        aggregated = aggregate_request_logs(
+            logs, every=every, eligible_tags=_eligible_tags(args.tags)
+        )
+    except BatchframeError as exc:
+        raise CliError(_named(str(exc), where, files)) from None
     assert isinstance(aggregated, pl.LazyFrame)
     with Progress(f"{len(args.logs)} log source(s)", args.quiet) as progress:
         frame = _collect(aggregated, where, files)
@@ -360,6 +365,13 @@ def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFram
         _check_periods(frame, logs, every, mapping, where)
     progress.report(int(frame["request_count"].sum()))
     return frame, where
+
+
+def _named(message: str, where: str, files: Files) -> str:
+    """`message`, naming the files it is about when it does not already."""
+    if any(path in message for path in files.paths):
+        return message
+    return f"{where}: {message.removeprefix('request logs: ')}"
 
 
 _MAP_TIMESTAMP = "map yours with --map THEIRS=timestamp"
