@@ -367,9 +367,10 @@ def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFram
     return frame, where
 
 
-def _named(message: str, where: str, files: Files) -> str:
-    """`message`, naming the files it is about when it does not already."""
-    if any(path in message for path in files.paths):
+def _named(message: str, where: str, files: Files | None = None) -> str:
+    """`message`, naming the input it is about (`where`) when it does not already."""
+    paths = files.paths if files is not None else ()
+    if message.startswith(where) or any(message.startswith(path) for path in paths):
         return message
     return f"{where}: {message.removeprefix('request logs: ')}"
 
@@ -464,7 +465,7 @@ def _collect(frame: pl.LazyFrame, where: str, files: Files | None = None) -> pl.
     try:
         return frame.collect(engine="streaming")
     except BatchframeError as exc:
-        raise CliError(f"{where}: {exc}") from None
+        raise CliError(_named(str(exc), where, files)) from None
     except (pl.exceptions.PolarsError, OSError) as exc:
         message = first_line(exc)
         if "deserializing JSON" in message:
@@ -481,7 +482,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
     try:
         classified = classify_segments(aggregates, catalog, eligible_tags=_eligible_tags(args.tags))
     except BatchframeError as exc:
-        raise CliError(f"{where}: {exc}") from None
+        raise CliError(_named(str(exc), where)) from None
     statuses = spend_by_status(classified)
     unpriced = unpriced_models(classified, args.top)
     if args.chart:
@@ -549,7 +550,7 @@ def _run(args: argparse.Namespace) -> None:
             by=_eligible_tags(getattr(args, "by", None)),
         )
     except BatchframeError as exc:
-        raise CliError(f"{where}: {exc}") from None
+        raise CliError(_named(str(exc), where)) from None
     assert isinstance(findings, pl.DataFrame)
     if args.chart:
         _chart("plot_savings", findings, args.chart, tier=getattr(args, "tier", "batch"))
