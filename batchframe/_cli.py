@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 import sys
 import threading
 import time
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, cast
 
 import polars as pl
 
@@ -25,11 +26,20 @@ from batchframe._catalog_cli import add_catalog_parser, run_catalog
 from batchframe._display import pretty
 from batchframe._errors import BatchframeError
 from batchframe._explain import spend_by_status, unpriced_models
-from batchframe._io import FORMATS, scan_file
+from batchframe._io import (
+    FORMATS,
+    Files,
+    diagnose,
+    first_line,
+    resolve,
+    scan_aggregates,
+    scan_file,
+    scan_log_files,
+)
 from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._presets import PRESETS
 from batchframe._project import classify_segments, project_batch_savings
-from batchframe._rules import TIERS
+from batchframe._rules import TIERS, parse_every
 
 __all__ = ["main"]
 
@@ -46,12 +56,34 @@ class CliError(Exception):
     """A problem to report on one line with exit status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (``batchframe: error: …``) and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("batchframe").strip()
+        hint = f"batchframe {command} --help" if command else "batchframe --help"
+        self.exit(2, f"batchframe: error: {_one_line(message)} (see {hint})\n")
+
+
+def _top(text: str) -> int:
+    """``--top N``: a whole number >= 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {value}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="batchframe",
         description="Project what moving latency-insensitive LLM traffic to Batch APIs would save.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     def add_output_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -154,8 +186,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_input_options(explain)
     add_output_options(explain)
-    explain.add_argument("--top", type=int, default=10, help="unpriced models to list (default 10)")
-    add_catalog_parser(commands)
+    explain.add_argument(
+        "--top", type=_top, default=10, metavar="N", help="unpriced models to list (default 10)"
+    )
+    add_catalog_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", commands))
     return parser
 
 
@@ -282,24 +316,127 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
         raise CliError("give either FILE (aggregates) or --logs (raw request logs), not both")
     if not args.logs and not args.file:
         raise CliError("nothing to read: give an aggregates FILE or --logs PATH_OR_GLOB")
+    every = getattr(args, "every", None)
     if args.logs:
-        where = ", ".join(args.logs)
-        logs = scan_request_logs(
-            args.logs, format=args.input_format, columns=_mapping(args.map), preset=args.preset
-        )
-        aggregated = aggregate_request_logs(
-            logs, every=getattr(args, "every", None), eligible_tags=_eligible_tags(args.tags)
-        )
-        assert isinstance(aggregated, pl.LazyFrame)
-        with Progress(f"{len(args.logs)} log source(s)", args.quiet) as progress:
-            frame = _collect(aggregated, where)
-        progress.report(int(frame["request_count"].sum()))
-        return frame, where
+        return _from_logs(args, every)
     if args.preset:
         raise CliError("--preset applies to --logs files")
+    if args.map:
+        raise CliError("--map applies to --logs files; an aggregates FILE uses batchframe's names")
+    if every is not None:
+        raise CliError(
+            f"{args.file}: --every applies to --logs (raw request logs); an aggregates FILE is "
+            "aggregated already (its period_start column, if any, is used as it is)"
+        )
+    files = resolve(args.file, args.input_format)
     with Progress(args.file, args.quiet):
-        frame = _collect(scan_file(args.file, args.input_format), args.file)
+        frame = _collect(scan_aggregates(files), args.file, files)
     return frame, args.file
+
+
+def _every(every: str) -> str:
+    """``--every`` checked up front: a non-zero Polars duration."""
+    try:
+        parse_every(every)
+    except (TypeError, ValueError):
+        zero = re.fullmatch(r"(?:\s*\d+[a-z]+)+\s*", every) is not None
+        what = "is a zero duration" if zero else "is not a duration"
+        raise CliError(
+            f"--every {every!r} {what}: expected a whole number >= 1 and a unit, such as "
+            "1h, 1d, 1w, 1mo, 1q or 1y"
+        ) from None
+    return every
+
+
+def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFrame, str]:
+    where = ", ".join(args.logs)
+    if every is not None:
+        _every(every)
+    mapping = _mapping(args.map)
+    files = resolve(args.logs, args.input_format)
+    if every is not None and args.preset is None:
+        _check_timestamp(files, mapping, every)
+    try:
+        logs = scan_request_logs(
+            list(files.paths), format=files.format, columns=mapping, preset=args.preset
+        )
+        aggregated = aggregate_request_logs(
+            logs, every=every, eligible_tags=_eligible_tags(args.tags)
+        )
+    except BatchframeError as exc:
+        raise CliError(_named(str(exc), where, files)) from None
+    assert isinstance(aggregated, pl.LazyFrame)
+    with Progress(f"{len(args.logs)} log source(s)", args.quiet) as progress:
+        frame = _collect(aggregated, where, files)
+    if every is not None:
+        _check_periods(frame, logs, every, mapping, where)
+    progress.report(int(frame["request_count"].sum()))
+    return frame, where
+
+
+def _named(message: str, where: str, files: Files | None = None) -> str:
+    """`message`, naming the input it is about (`where`) when it does not already."""
+    paths = files.paths if files is not None else ()
+    if message.startswith(where) or any(message.startswith(path) for path in paths):
+        return message
+    return f"{where}: {message.removeprefix('request logs: ')}"
+
+
+_MAP_TIMESTAMP = "map yours with --map THEIRS=timestamp"
+
+
+def _check_timestamp(files: Files, mapping: dict[str, str] | None, every: str) -> None:
+    """`CliError` when ``--every`` is given and the (mapped) logs have no timestamp column."""
+    names = scan_log_files(files).collect_schema().names()
+    mapping = mapping or {}
+    if "timestamp" in mapping.values() or ("timestamp" in names and "timestamp" not in mapping):
+        return
+    raise CliError(
+        f"{files.where}: --every {every} needs a timestamp per request, and the logs have no "
+        f"'timestamp' column (they have {names}); {_MAP_TIMESTAMP}"
+    )
+
+
+def _check_periods(
+    frame: pl.DataFrame,
+    logs: pl.LazyFrame,
+    every: str,
+    mapping: dict[str, str] | None,
+    where: str,
+) -> None:
+    """`CliError` when ``--every`` left requests without a period (a null timestamp)."""
+    missing = int(frame.filter(pl.col("period_start").is_null())["request_count"].sum())
+    if not missing:
+        return
+    column = next((theirs for theirs, ours in (mapping or {}).items() if ours == "timestamp"), None)
+    total = int(frame["request_count"].sum())
+    if missing == total:
+        raise CliError(
+            f"{where}: --every {every} needs a timestamp per request, and no request has one "
+            f"(the {repr(column) if column else 'timestamp'} column is missing or empty); "
+            f"{_MAP_TIMESTAMP}"
+        )
+    row = (
+        logs.select(pl.int_range(pl.len()).filter(pl.col("timestamp").is_null()).first())
+        .collect()
+        .item()
+    )
+    raise CliError(
+        f"{where}: --every {every} needs a timestamp per request; {missing:,} of {total:,} "
+        f"request(s) have none in column {column or 'timestamp'!r}, the first at row {row}"
+    )
+
+
+def _check_price_at(aggregates: pl.DataFrame, price_at: str | None, where: str) -> None:
+    """`CliError` for ``--price-at`` naming a column that holds no dates or datetimes."""
+    if price_at is None or price_at not in aggregates.columns:
+        return  # an absent column is reported by the library, with the columns there are
+    dtype = aggregates.schema[price_at]
+    if not isinstance(dtype, (pl.Date, pl.Datetime)):
+        raise CliError(
+            f"{where}: --price-at {price_at}: expected a date or datetime column, got {dtype} "
+            "(use period_start with --every, or a column of instants)"
+        )
 
 
 def _chart(kind: str, frame: pl.DataFrame | pl.LazyFrame, path: str, **options: Any) -> None:
@@ -331,15 +468,19 @@ def _mapping(pairs: list[str] | None) -> dict[str, str] | None:
     return mapping
 
 
-def _collect(frame: pl.LazyFrame, where: str) -> pl.DataFrame:
+def _collect(frame: pl.LazyFrame, where: str, files: Files | None = None) -> pl.DataFrame:
     try:
         return frame.collect(engine="streaming")
     except BatchframeError as exc:
-        raise CliError(f"{where}: {exc}") from None
+        raise CliError(_named(str(exc), where, files)) from None
     except (pl.exceptions.PolarsError, OSError) as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = first_line(exc)
         if "deserializing JSON" in message:
             message = f"a tag column holds malformed JSON ({message})"
+        elif files is not None:  # the failure path: find the file, line or row
+            found = diagnose(files, exc)
+            if not str(found).endswith(message):
+                raise found from None
         raise CliError(f"{where}: cannot read: {message}") from None
 
 
@@ -348,7 +489,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
     try:
         classified = classify_segments(aggregates, catalog, eligible_tags=_eligible_tags(args.tags))
     except BatchframeError as exc:
-        raise CliError(f"{where}: {exc}") from None
+        raise CliError(_named(str(exc), where)) from None
     statuses = spend_by_status(classified)
     unpriced = unpriced_models(classified, args.top)
     if args.chart:
@@ -408,6 +549,7 @@ def _run(args: argparse.Namespace) -> None:
         _emit(_explain(args, catalog), args.output)
         return
     aggregates, where = _aggregates(args)
+    _check_price_at(aggregates, getattr(args, "price_at", None), where)
     try:
         findings = project_batch_savings(
             aggregates,
@@ -418,23 +560,47 @@ def _run(args: argparse.Namespace) -> None:
             by=_eligible_tags(getattr(args, "by", None)),
         )
     except BatchframeError as exc:
-        raise CliError(f"{where}: {exc}") from None
+        raise CliError(_named(str(exc), where)) from None
     assert isinstance(findings, pl.DataFrame)
     if args.chart:
         _chart("plot_savings", findings, args.chart, tier=getattr(args, "tier", "batch"))
     _emit(_render(findings, args.format), args.output)
 
 
+def _one_line(text: str) -> str:
+    """A message on one line: what comes before any appended plan or hint, newlines folded."""
+    text = text.strip().split("\n\n", 1)[0]
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def _source(args: object) -> str:
+    return str(getattr(args, "file", None) or ", ".join(getattr(args, "logs", None) or ()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``batchframe`` console script; returns the exit status."""
-    args = _parser().parse_args(argv)
-    if args.command == "catalog":
-        return run_catalog(args)
+    """Entry point of the ``batchframe`` console script; returns the exit status.
+
+    Bad input (a file, a column, a value, an option) is one line on stderr and status 2;
+    Ctrl-C is ``batchframe: interrupted`` and status 130.
+    """
+    args: argparse.Namespace | None = None
     try:
+        args = _parser().parse_args(argv)
+        if args.command == "catalog":
+            return run_catalog(args)
         _run(args)
     except (BatchframeError, CliError) as exc:
-        print(f"batchframe: error: {exc}", file=sys.stderr)
+        print(f"batchframe: error: {_one_line(str(exc))}", file=sys.stderr)
         return 2
+    except (pl.exceptions.PolarsError, ValueError, OverflowError) as exc:
+        # Bad data that the checks above missed: still one line, naming the input.
+        where = _source(args)
+        prefix = f"{where}: " if where else ""
+        print(f"batchframe: error: {prefix}{_one_line(first_line(exc))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("batchframe: interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `batchframe demo | head`
         sys.stderr.close()
         return 0

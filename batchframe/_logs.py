@@ -8,7 +8,6 @@ request aggregates of docs/semantics.md §1, one tag per request, optionally per
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import overload
@@ -18,7 +17,7 @@ import polars as pl
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
-from batchframe._io import FORMATS, FileFormat, detect_format
+from batchframe._io import FileFormat, resolve, scan_log_files
 from batchframe._logschema import (
     LOG_SCHEMA,
     NO_TAGS,
@@ -46,42 +45,6 @@ Source = str | Path | Sequence[str | Path]
 LogsLike = pl.DataFrame | pl.LazyFrame
 
 _REQUIRED = ("model", "input_tokens", "output_tokens", "cost_usd")
-
-
-def _expand(source: Source) -> list[str]:
-    """Every file named by `source`, globs expanded (sorted), or `AggregateError`."""
-    items = [source] if isinstance(source, (str, Path)) else list(source)
-    if not items:
-        raise AggregateError("no request-log files given")
-    paths: list[str] = []
-    for item in items:
-        text = str(item)
-        if any(ch in text for ch in "*?["):
-            matched = sorted(glob.glob(text, recursive=True))
-            if not matched:
-                raise AggregateError(f"{text}: no file matches this pattern")
-            paths += matched
-        elif not Path(text).is_file():
-            raise AggregateError(f"{text}: no such file")
-        else:
-            paths.append(text)
-    return paths
-
-
-def _scan(paths: list[str], fmt: FileFormat) -> pl.LazyFrame:
-    where = paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)"
-    try:
-        if fmt == "parquet":
-            return pl.scan_parquet(paths)
-        if fmt == "ipc":
-            return pl.scan_ipc(paths)
-        if fmt == "ndjson":
-            return pl.scan_ndjson(paths)
-        # CSV exports carry JSON text and ids that merely look numeric: read text as text
-        # and let the normalisation cast the numeric columns it needs.
-        return pl.scan_csv(paths, infer_schema=False)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise AggregateError(f"{where}: cannot read as {fmt}: {exc}") from None
 
 
 def check_log_columns(names: Sequence[str], where: str = "request logs") -> None:
@@ -232,16 +195,10 @@ def scan_request_logs(
         ...     "provider", "model", "tag").rows()  # providers inferred from the model ids
         [('anthropic', 'claude-opus-4-8', None), ('openai', 'gpt-5.5', 'nightly')]
     """
-    paths = _expand(source)
-    fmt = format or detect_format(paths[0])
-    if fmt not in FORMATS:
-        raise AggregateError(f"unknown format {fmt!r}; expected one of {list(FORMATS)}")
-    where = paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)"
-    logs = _scan(paths, fmt)
-    try:
-        schema = logs.collect_schema()
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise AggregateError(f"{where}: cannot read as {fmt}: {_first_line(exc)}") from None
+    files = resolve(source, format)
+    where = files.where
+    logs = scan_log_files(files)
+    schema = logs.collect_schema()
     origin: dict[str, str] = {}
     if columns:
         if not isinstance(columns, Mapping):
@@ -282,11 +239,6 @@ def _preset(preset: str | Preset) -> Preset:
     if preset not in PRESETS:
         raise AggregateError(f"unknown preset {preset!r}; known presets: {sorted(PRESETS)}")
     return PRESETS[preset]
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def with_chosen_tag(logs: pl.LazyFrame, eligible_tags: TagsLike) -> pl.LazyFrame:

@@ -382,3 +382,70 @@ def test_chart_option_draws_real_files(tmp_path: Path, capsys: pytest.CaptureFix
     assert "cannot write chart" in one_line_error(
         *run(capsys, "demo", "--chart", str(tmp_path / "x.pdf"))
     )
+
+
+def test_ctrl_c_is_one_line_and_status_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import batchframe._cli as cli
+
+    def interrupted(*args: object, **kwargs: object) -> pl.DataFrame:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_collect", interrupted)
+    status, out, err = run(capsys, "project", str(SAMPLE))
+    assert (status, out, err) == (130, "", "batchframe: interrupted\n")
+
+
+def test_sigint_during_a_run_exits_130_without_a_traceback(tmp_path: Path) -> None:
+    """A real SIGINT to a real process, while it is busy reading (a slow step stands in)."""
+    import signal
+
+    script = (
+        "import sys, time\n"
+        "import batchframe._cli as cli\n"
+        "def slow(*args, **kwargs):\n"
+        "    print('reading', flush=True)\n"
+        "    time.sleep(60)\n"
+        "cli._collect = slow\n"
+        "sys.exit(cli.main(sys.argv[1:]))\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", script, "project", str(SAMPLE)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "reading\n"
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130
+    assert err == "batchframe: interrupted\n" and "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ndjson"])
+def test_own_monthly_output_read_back_from_a_text_file(
+    suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs = bf.scan_request_logs(LOGS / "litellm_spendlogs.csv", preset="litellm-spendlogs")
+    monthly = bf.aggregate_request_logs(logs, every="1mo").collect()  # type: ignore[union-attr]
+    path = tmp_path / f"monthly{suffix}"
+    (monthly.write_csv if suffix == ".csv" else monthly.write_ndjson)(path)
+    options = ["--price-at", "period_start", "--by", "period_start,model", "--format", "json"]
+    status, out, err = run(capsys, "project", str(path), *options)
+    assert status == 0, err
+    expected = bf.project_batch_savings(
+        monthly, price_at="period_start", by=["period_start", "model"]
+    )
+    assert json.loads(out)["findings"] == cli_json(expected)
+
+
+def cli_json(findings: pl.DataFrame) -> list[dict[str, object]]:
+    from batchframe._cli import _jsonable
+
+    return _jsonable(findings).rows(named=True)
