@@ -17,12 +17,15 @@ import polars as pl
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
-from batchframe._io import FileFormat, resolve, scan_log_files
+from batchframe._io import FileFormat, Files, resolve, scan_log_files
 from batchframe._logschema import (
     LOG_SCHEMA,
     NO_TAGS,
+    Locator,
     clean_text,
+    locating,
     parse_count,
+    parse_flag,
     parse_money,
     parse_tags,
     parse_timestamp,
@@ -32,6 +35,7 @@ from batchframe._logschema import (
 from batchframe._presets import PRESETS, Preset, infer_provider, provider_alias
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
+    RESERVED_PREFIX,
     TagsLike,
     eligible_tag_set,
     parse_every,
@@ -90,14 +94,10 @@ def _tags(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
     return NO_TAGS.alias("tags")
 
 
-def _already_batched(schema: pl.Schema) -> pl.Expr:
+def _already_batched(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
     if "already_batched" in schema:
-        dtype = schema["already_batched"]
-        if not isinstance(dtype, (pl.Boolean, pl.Null)):
-            raise AggregateError(
-                f"request logs: column 'already_batched': expected booleans, got dtype {dtype}"
-            )
-        return pl.col("already_batched").cast(pl.Boolean).fill_null(False)
+        column = origin.get("already_batched")
+        return parse_flag("already_batched", schema["already_batched"], column).fill_null(False)
     if "service_tier" in schema:
         tier = clean_text(pl.col("service_tier")).str.to_lowercase()
         return tier.is_in(list(ALREADY_DISCOUNTED_TIERS)).fill_null(False)
@@ -156,7 +156,7 @@ def normalize_logs(
         cost.alias("cost_usd"),
         count.alias("request_count"),
         timestamp.alias("timestamp"),
-        _already_batched(schema).alias("already_batched"),
+        _already_batched(schema, origin).alias("already_batched"),
     )
 
 
@@ -220,7 +220,8 @@ def scan_request_logs(
         logs = logs.select(kept).rename(dict(columns))
     if preset is not None:
         try:
-            mapped = _preset(preset)(logs, logs.collect_schema())
+            with locating(_locator(logs, files)):  # the preset's checks name the file's rows
+                mapped = _preset(preset)(logs, logs.collect_schema())
         except AggregateError as exc:
             raise AggregateError(f"{where}: {exc}") from None
         if not isinstance(mapped, pl.LazyFrame):
@@ -230,7 +231,48 @@ def scan_request_logs(
                 f"got {type(mapped).__name__}"
             )
         logs = mapped
-    return normalize_logs(logs, where, origin)
+    with locating(_locator(logs, files)):
+        return normalize_logs(logs, where, origin)
+
+
+def _locator(frame: pl.LazyFrame, files: Files) -> Locator:
+    """Where the first row that `bad` marks lies: the file (of several), row and line.
+
+    Runs only on the failure path, reading `frame` again. Rows count from 0 over the data
+    rows of each file; CSV lines from 1 with the header as line 1.
+    """
+
+    def locate(bad: pl.Expr) -> str:
+        index = _tmp_index()
+        found = (
+            frame.with_row_index(index)
+            .filter(bad.fill_null(False))
+            .select(pl.col(index).min())
+            .collect()
+            .item()
+        )
+        if found is None:
+            return ""
+        row, path = int(found), files.paths[0]
+        if len(files.paths) > 1:
+            start = 0
+            for candidate in files.paths:
+                size = scan_log_files(Files((candidate,), files.format)).select(pl.len()).collect()
+                if row < start + size.item():
+                    row, path = row - start, candidate
+                    break
+                start += size.item()
+            prefix = f" in {path}"
+        else:
+            prefix = ""
+        line = f" (line {row + 2})" if files.format == "csv" else ""
+        return f"{prefix} at row {row}{line}"
+
+    return locate
+
+
+def _tmp_index() -> str:
+    return f"{RESERVED_PREFIX}row_index"
 
 
 def _preset(preset: str | Preset) -> Preset:

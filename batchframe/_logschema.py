@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import polars as pl
 
@@ -16,7 +18,9 @@ __all__ = [
     "checked_parse",
     "clean_tags",
     "clean_text",
+    "locating",
     "parse_count",
+    "parse_flag",
     "parse_money",
     "parse_tags",
     "parse_timestamp",
@@ -61,14 +65,45 @@ def clean_tags(tags: pl.Expr) -> pl.Expr:
     return kept.fill_null(NO_TAGS)
 
 
-def _unparsed(column: str, what: str) -> Callable[[pl.Series], pl.Series]:
+#: Where a bad row is: given the predicate that marks bad rows of the frame being read,
+#: text such as `` at row 3`` (set by the reader that knows the files; failure path only).
+Locator = Callable[[pl.Expr], str]
+_LOCATOR: ContextVar[Locator | None] = ContextVar("batchframe_locator", default=None)
+
+
+@contextmanager
+def locating(locator: Locator | None) -> Iterator[None]:
+    """Within the block, the checks built here say where their bad rows are."""
+    token = _LOCATOR.set(locator)
+    try:
+        yield
+    finally:
+        _LOCATOR.reset(token)
+
+
+def _where(bad: pl.Expr) -> Callable[[], str]:
+    locator = _LOCATOR.get()
+    if locator is None:
+        return lambda: ""
+
+    def where() -> str:
+        try:
+            return locator(bad)
+        except Exception:
+            return ""
+
+    return where
+
+
+def _unparsed(column: str, what: str, where: Callable[[], str]) -> Callable[[pl.Series], pl.Series]:
     """A batch check: raise `AggregateError` for the first raw value that did not parse."""
 
     def check(pair: pl.Series) -> pl.Series:
         raw, parsed = pair.struct.field("raw"), pair.struct.field("parsed")
         bad = raw.is_not_null() & parsed.is_null()
         if bad.any():
-            raise AggregateError(f"column {column!r}: expected {what}, got {raw.filter(bad)[0]!r}")
+            value = raw.filter(bad)[0]
+            raise AggregateError(f"column {column!r}: expected {what}, got {value!r}{where()}")
         return parsed
 
     return check
@@ -79,8 +114,9 @@ def checked_parse(
 ) -> pl.Expr:
     """`parsed`, raising `AggregateError` at collect time where `raw` held a value that
     did not parse: never a silent null. `column` is the column's name in the file."""
+    where = _where(raw.is_not_null() & parsed.is_null())
     return pl.struct(raw.alias("raw"), parsed.alias("parsed")).map_batches(
-        _unparsed(column, what), return_dtype=dtype, is_elementwise=True
+        _unparsed(column, what, where), return_dtype=dtype, is_elementwise=True
     )
 
 
@@ -195,11 +231,11 @@ def parse_money(name: str, dtype: pl.DataType, column: str | None = None) -> pl.
     raise AggregateError(f"column {where!r}: expected a number, got dtype {dtype}")
 
 
-def _refused(message: str) -> Callable[[pl.Series], pl.Series]:
+def _refused(message: str, where: Callable[[], str]) -> Callable[[pl.Series], pl.Series]:
     def check(pair: pl.Series) -> pl.Series:
         bad, value = pair.struct.field("bad"), pair.struct.field("value")
         if bad.any():
-            raise AggregateError(message.format(value=value.filter(bad)[0]))
+            raise AggregateError(message.format(value=value.filter(bad)[0]) + where())
         return value
 
     return check
@@ -208,6 +244,34 @@ def _refused(message: str) -> Callable[[pl.Series], pl.Series]:
 def refuse_rows(value: pl.Expr, bad: pl.Expr, message: str, dtype: pl.DataType) -> pl.Expr:
     """`value`, raising `AggregateError(message)` at collect time on a row where `bad` holds
     (``{value}`` in `message` is that row's value)."""
+    where = _where(bad.fill_null(False))
     return pl.struct(bad.fill_null(False).alias("bad"), value.alias("value")).map_batches(
-        _refused(message), return_dtype=dtype, is_elementwise=True
+        _refused(message, where), return_dtype=dtype, is_elementwise=True
     )
+
+
+_TRUE = ("true", "t", "yes", "y", "1")
+_FALSE = ("false", "f", "no", "n", "0")
+
+
+def parse_flag(name: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:
+    """A yes/no column as Boolean: booleans as they are; text ``true``/``false`` (also
+    ``t``/``f``, ``yes``/``no``, ``1``/``0``, any case); anything else raises."""
+    col, where = pl.col(name), column or name
+    if isinstance(dtype, (pl.Boolean, pl.Null)):
+        return col.cast(pl.Boolean)
+    if dtype.is_integer():
+        raw = col.cast(pl.String)
+    elif isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
+        raw = clean_text(col)
+    else:
+        raise AggregateError(f"column {where!r}: expected booleans, got dtype {dtype}")
+    text = raw.str.to_lowercase()
+    parsed = (
+        pl.when(text.is_in(_TRUE))
+        .then(pl.lit(True))
+        .when(text.is_in(_FALSE))
+        .then(pl.lit(False))
+        .otherwise(pl.lit(None, dtype=pl.Boolean))
+    )
+    return checked_parse(raw, parsed, where, "true or false", pl.Boolean())

@@ -282,15 +282,26 @@ def test_request_counts_that_cancel_out_are_refused(tmp_path: Path) -> None:
         "gpt-5.5,1,1,1.0,1\ngpt-5.5,1,1,1.0,-1\n",
     )
     with pytest.raises(
-        bf.AggregateError, match=r"^column 'request_count': expected a whole number >= 0, got '-1'$"
+        bf.AggregateError,
+        match=r"^column 'request_count': expected a whole number >= 0, got '-1' at row 1 \(line 3\)$",
     ):
         logs.collect()
 
 
-def test_already_batched_text_in_logs_is_refused() -> None:
-    logs = pl.DataFrame(rows({})).drop("tag").with_columns(already_batched=pl.lit("yes"))
-    with pytest.raises(bf.AggregateError, match="'already_batched': expected booleans"):
-        bf.aggregate_request_logs(logs)
+def test_already_batched_text_in_logs_is_read_or_refused() -> None:
+    logs = (
+        pl.DataFrame(rows({}, {}))
+        .drop("tag")
+        .with_columns(already_batched=pl.Series(["True", "no"]))
+    )
+    assert sorted(bf.aggregate_request_logs(logs)["already_batched"].to_list()) == [False, True]
+    maybe = logs.with_columns(already_batched=pl.lit("maybe"))
+    with pytest.raises(
+        bf.AggregateError, match=r"^column 'already_batched': expected true or false, got 'maybe'$"
+    ):
+        bf.aggregate_request_logs(maybe)
+    with pytest.raises(bf.AggregateError, match="'already_batched': expected booleans, got dtype"):
+        bf.aggregate_request_logs(logs.with_columns(already_batched=pl.lit(1.5)))
 
 
 def test_a_request_of_unknown_cost_leaves_its_segment_cost_unknown() -> None:

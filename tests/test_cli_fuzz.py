@@ -560,7 +560,6 @@ CASES = [
             )
         },
         says=("{d}/l.csv", "row 1"),
-        library=True,
     ),
     case(
         "logs-float-tokens",
@@ -571,7 +570,6 @@ CASES = [
             "l.csv": text(LOG_HEADER + "gpt-5.5,0.9,1,1.0,nightly\ngpt-5.5,1.9,1,1.0,nightly\n")
         },
         says=("{d}/l.csv: column 'input_tokens'", "'0.9'", "row 0"),
-        library=True,
     ),
     case(
         "logs-already-batched-text",
@@ -582,7 +580,6 @@ CASES = [
             "l.csv": text(LOG_HEADER.strip() + ",already_batched\n" + LOG_ROW.strip() + ",maybe\n")
         },
         says=("{d}/l.csv: column 'already_batched'", "'maybe'"),
-        library=True,
     ),
     # -- options ------------------------------------------------------------------------
     case("top-negative", "explain", str(SAMPLE), "--top", "-1", says=("--top", "got -1")),
@@ -628,7 +625,6 @@ CASES = [
         "--by",
         "cost_usd",
         says=("by=", "cost_usd"),
-        library=True,
     ),
     case(
         "by-token-column",
@@ -637,7 +633,6 @@ CASES = [
         "--by",
         "input_tokens",
         says=("by=", "input_tokens"),
-        library=True,
     ),
     case(
         "by-findings-column",
@@ -749,7 +744,6 @@ def test_bad_input_through_the_console_entry_point(name: str, tmp_path: Path) ->
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=LIBRARY)
 def test_token_sums_beyond_int64_are_exact_or_an_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

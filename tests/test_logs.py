@@ -144,7 +144,7 @@ def test_malformed_json_tags_fail_at_collect(tmp_path: Path) -> None:
     # one policy for text that cannot be parsed: a named error, never a silent empty list
     with pytest.raises(
         bf.AggregateError,
-        match=r"""^column 'tags': expected a JSON list of tags, got '\["ok", oops\]'$""",
+        match=r"""^column 'tags': expected a JSON list of tags, got '\["ok", oops\]' at row 0 \(line 2\)$""",
     ):
         logs.collect()
 
@@ -356,7 +356,8 @@ def test_an_unparseable_timestamp_names_the_files_column(tmp_path: Path) -> None
     columns = {"prompt": "input_tokens", "completion": "output_tokens", "usd": "cost_usd"}
     logs = bf.scan_request_logs(path, columns={**columns, "ts": "timestamp"})
     with pytest.raises(
-        bf.AggregateError, match=r"^column 'ts': expected a timestamp, got 'yesterday'$"
+        bf.AggregateError,
+        match=r"^column 'ts': expected a timestamp, got 'yesterday' at row 0 \(line 2\)$",
     ):
         logs.collect()
     spend = _write(
@@ -366,7 +367,8 @@ def test_an_unparseable_timestamp_names_the_files_column(tmp_path: Path) -> None
         "spend.csv",
     )
     with pytest.raises(
-        bf.AggregateError, match=r"^column 'startTime': expected a timestamp, got '31/12/2025'$"
+        bf.AggregateError,
+        match=r"^column 'startTime': expected a timestamp, got '31/12/2025' at row 0 \(line 2\)$",
     ):
         bf.scan_request_logs(spend, preset="litellm-spendlogs").collect()
 
@@ -398,7 +400,8 @@ def test_token_counts_must_be_whole_numbers_on_every_route(
     generic = _write(tmp_path, f'model,prompt,completion,usd\ngpt-5.5,"{value}",1,1.0\n')
     columns = {"prompt": "input_tokens", "completion": "output_tokens", "usd": "cost_usd"}
     with pytest.raises(
-        bf.AggregateError, match=rf"^column 'prompt': expected a whole number >= 0, got {shown}$"
+        bf.AggregateError,
+        match=rf"^column 'prompt': expected a whole number >= 0, got {shown} at row 0 \(line 2\)$",
     ):
         bf.scan_request_logs(generic, columns=columns).collect()
     spend = _write(
@@ -408,7 +411,7 @@ def test_token_counts_must_be_whole_numbers_on_every_route(
     )
     with pytest.raises(
         bf.AggregateError,
-        match=rf"^column 'prompt_tokens': expected a whole number >= 0, got {shown}$",
+        match=rf"^column 'prompt_tokens': expected a whole number >= 0, got {shown} at row 0 \(line 2\)$",
     ):
         bf.scan_request_logs(spend, preset="litellm-spendlogs").collect()
 
