@@ -40,7 +40,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
 
-__all__ = ["LiteLLMImportReport", "ModelPricing", "PricingCatalog", "catalog"]
+__all__ = ["LiteLLMImportReport", "ModelPricing", "PricingCatalog", "catalog", "resolve_expr"]
 
 #: Anything `PricingCatalog.at` accepts as an instant.
 Instant = datetime | str
@@ -820,6 +820,70 @@ def _alias_table(
     return {key: model for key, (model, _) in table.items()}
 
 
+def _unstamped(model: str) -> str:
+    """`model` without its trailing date stamp (the stamp must end the id: no newline after)."""
+    found = _STAMP.search(model)
+    return model[: found.start()] if found is not None and found.end() == len(model) else model
+
+
+def resolve_expr(catalog: PricingCatalog, provider: pl.Expr, model: pl.Expr) -> pl.Expr:
+    """A Polars expression of the catalog model id each ``(provider, model)`` resolves to.
+
+    The vectorised twin of `PricingCatalog.resolve` (String, null where nothing resolves):
+    the same candidates in the same order, each looked up in `PricingCatalog.names`.
+
+    Examples:
+        >>> import polars as pl
+        >>> import batchframe as bf
+        >>> cat = bf.PricingCatalog.parse('''
+        ... [[entry]]
+        ... provider = "acme"
+        ... model = "m1"
+        ... aliases = ["m1-latest"]
+        ... input_per_million = 2.0
+        ... output_per_million = 8.0
+        ... effective_at = "2026-01-01T00:00:00Z"
+        ... ''')
+        >>> frame = pl.DataFrame({"provider": ["ACME", "acme", "acme"],
+        ...                       "model": ["acme/m1-20260101", "m1-latest", "m2"]})
+        >>> frame.select(resolve_expr(cat, pl.col("provider"), pl.col("model")))["model"].to_list()
+        ['m1', 'm1', None]
+    """
+    names = catalog.names
+    if names.height == 0:
+        return pl.when(pl.lit(False)).then(model.cast(pl.String)).alias("model")  # all null
+    mapping = dict(
+        zip(
+            (names["provider"] + _SEPARATOR + names["name"]).to_list(),
+            names["model"].to_list(),
+            strict=True,
+        )
+    )
+    key = provider.cast(pl.String).str.strip_chars(WHITESPACE).str.to_lowercase()
+    text = model.cast(pl.String)
+    parts = text.str.extract_groups(r"(?s)^([^/]*)/(.+)$")
+    head = parts.struct.field("1").str.strip_chars(WHITESPACE).str.to_lowercase()
+    unprefixed = pl.when(head == key).then(parts.struct.field("2"))
+
+    def unstamp(expr: pl.Expr) -> pl.Expr:
+        return expr.str.replace(_STAMP_ANCHORED, "")
+
+    candidates = (text, unprefixed, unstamp(text), unstamp(unprefixed))
+    return pl.coalesce(
+        (key + _SEPARATOR + candidate).replace_strict(
+            mapping, default=None, return_dtype=pl.String()
+        )
+        for candidate in candidates
+    ).alias("model")
+
+
+#: Joins provider and name into one lookup key of `resolve_expr` (ids holding NUL are not
+#: expected; two such ids could share a key).
+_SEPARATOR = "\x00"
+#: `DATE_STAMP` for Polars' regex engine, where ``$`` already means the very end.
+_STAMP_ANCHORED = DATE_STAMP
+
+
 def _resolution_candidates(provider: str, model: str) -> Iterator[str]:
     """The ids model resolution tries, in order (docs/semantics.md §2.3).
 
@@ -831,8 +895,8 @@ def _resolution_candidates(provider: str, model: str) -> Iterator[str]:
     yield model
     head, slash, rest = model.partition("/")
     unprefixed = rest if slash and rest and _provider_key(head) == provider else None
-    unstamped = _STAMP.sub("", model, count=1)
-    both = _STAMP.sub("", unprefixed, count=1) if unprefixed is not None else None
+    unstamped = _unstamped(model)
+    both = _unstamped(unprefixed) if unprefixed is not None else None
     seen = {model}
     for candidate in (unprefixed, unstamped, both):
         if candidate and candidate not in seen:
