@@ -589,6 +589,8 @@ class LiteLLMImportReport:
     imported entries that lost some rates, by reason (``half_tier``,
     ``rate_without_tier``, ``extra_thresholds``). `problems` holds the messages of the
     ``invalid_value`` skips (the `CatalogError` text ``strict=True`` raises), in file order.
+    Reasons with a zero count are left out of both mappings. `keys` counts the file's keys
+    other than ``sample_spec``; ``imported + skipped_total == keys``.
     """
 
     source: str
@@ -907,8 +909,10 @@ def _resolution_candidates(provider: str, model: str) -> Iterator[str]:
 class PricingCatalog:
     """Per-model list prices with their history, validated against the catalog schema.
 
-    Build one with `PricingCatalog.parse` (TOML text) or `PricingCatalog.load` (a file);
-    `batchframe.catalog()` is the embedded default.
+    Build one with `PricingCatalog.parse` (TOML text), `PricingCatalog.load` (a file) or
+    `PricingCatalog.from_litellm`; `batchframe.catalog()` is the embedded default. Model
+    ids resolve through aliases, date stamps and ``<provider>/`` prefixes (`resolve`,
+    `names`); ``import_report`` is what `from_litellm` skipped, None for other catalogs.
 
     Examples:
         >>> import batchframe as bf

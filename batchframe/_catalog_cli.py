@@ -3,8 +3,9 @@
 ``catalog list``, ``catalog gaps`` and ``catalog dump`` read the embedded catalog, or the
 ``--catalog`` files merged in order (a later file wins on the same
 ``(provider, model, effective_at)``): a plain ``FILE`` replaces the embedded catalog, a
-``+FILE`` overlays it (`select_catalog`, shared with the other commands).
-``catalog check FILE`` validates one file. Data errors print one line on stderr and return
+``+FILE`` overlays it (`select_catalog`, shared with the other commands); a ``FILE`` ending in
+``.json`` is a LiteLLM price file (`load_catalog_file`). ``catalog check FILE`` validates one
+file. Data errors print one line on stderr and return
 exit status 2.
 """
 
