@@ -7,6 +7,7 @@ one million tokens.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import importlib.resources
@@ -25,35 +26,34 @@ from typing import Any
 import polars as pl
 
 from batchframe._errors import CatalogError
-from batchframe._rules import WHITESPACE
+from batchframe._rules import (
+    CONTEXTS,
+    DATE_STAMP,
+    RATE_KEYS,
+    RATE_TIERS,
+    WHITESPACE,
+    rate_key,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib
 
-__all__ = ["ModelPricing", "PricingCatalog", "catalog"]
+__all__ = ["LiteLLMImportReport", "ModelPricing", "PricingCatalog", "catalog", "resolve_expr"]
 
 #: Anything `PricingCatalog.at` accepts as an instant.
 Instant = datetime | str
 
 _REQUIRED_KEYS = ("provider", "model", "input_per_million", "output_per_million", "effective_at")
-_OPTIONAL_RATE_KEYS = (
-    "cached_input_per_million",
-    "cache_write_per_million",
-    "batch_input_per_million",
-    "batch_output_per_million",
-    "flex_input_per_million",
-    "flex_output_per_million",
-)
-_RATE_KEYS = ("input_per_million", "output_per_million", *_OPTIONAL_RATE_KEYS)
-_INT_KEYS = ("prompt_cache_min_tokens",)
-_ALLOWED_KEYS = frozenset(_REQUIRED_KEYS + _OPTIONAL_RATE_KEYS + _INT_KEYS)
-#: The optional tiers: each exists only when both its input and output rates are present.
-_TIER_PAIRS = (
-    ("batch_input_per_million", "batch_output_per_million"),
-    ("flex_input_per_million", "flex_output_per_million"),
-)
+#: Every rate key of the scheme ``[<tier>_][long_context_]<kind>_per_million`` (`_rules`).
+_RATE_KEYS = RATE_KEYS
+_INT_KEYS = ("prompt_cache_min_tokens", "long_context_threshold_tokens")
+_ALLOWED_KEYS = frozenset((*_REQUIRED_KEYS, *_RATE_KEYS, *_INT_KEYS, "aliases"))
+#: Every ``(tier, context)`` of the scheme, standard and short first.
+_TIER_CONTEXTS = tuple((tier, context) for tier in RATE_TIERS for context in CONTEXTS)
+#: Where model resolution strips a date stamp (`_rules.DATE_STAMP`).
+_STAMP = re.compile(DATE_STAMP)
 #: The largest integer an Int64 column (`PricingCatalog.frame`) holds.
 _INT64_MAX = 2**63 - 1
 #: The range of instants a UTC `datetime` holds.
@@ -69,7 +69,12 @@ class ModelPricing:
     """One catalog entry: the rates of one model from one instant on.
 
     Rates are USD per one million tokens; an optional rate is ``None`` when the
-    provider publishes no such tier for the model.
+    provider publishes no such tier for the model. There is one field per key of the
+    catalog schema (docs/semantics.md §2): the 32 rates
+    ``[<tier>_][long_context_]<kind>_per_million``, ``prompt_cache_min_tokens``,
+    ``long_context_threshold_tokens`` and ``aliases`` (a tuple of other model ids that
+    mean this model; duplicates and the model's own id are dropped). The first twelve
+    fields keep their historical order, so positional construction still works.
 
     Examples:
         >>> import batchframe as bf
@@ -90,6 +95,34 @@ class ModelPricing:
     flex_input_per_million: float | None = None
     flex_output_per_million: float | None = None
     prompt_cache_min_tokens: int | None = None
+    # -- added with the full rate-key scheme (after the original fields: positional
+    # construction of the first twelve keeps working)
+    long_context_input_per_million: float | None = None
+    long_context_output_per_million: float | None = None
+    long_context_cached_input_per_million: float | None = None
+    long_context_cache_write_per_million: float | None = None
+    batch_cached_input_per_million: float | None = None
+    batch_cache_write_per_million: float | None = None
+    batch_long_context_input_per_million: float | None = None
+    batch_long_context_output_per_million: float | None = None
+    batch_long_context_cached_input_per_million: float | None = None
+    batch_long_context_cache_write_per_million: float | None = None
+    flex_cached_input_per_million: float | None = None
+    flex_cache_write_per_million: float | None = None
+    flex_long_context_input_per_million: float | None = None
+    flex_long_context_output_per_million: float | None = None
+    flex_long_context_cached_input_per_million: float | None = None
+    flex_long_context_cache_write_per_million: float | None = None
+    priority_input_per_million: float | None = None
+    priority_output_per_million: float | None = None
+    priority_cached_input_per_million: float | None = None
+    priority_cache_write_per_million: float | None = None
+    priority_long_context_input_per_million: float | None = None
+    priority_long_context_output_per_million: float | None = None
+    priority_long_context_cached_input_per_million: float | None = None
+    priority_long_context_cache_write_per_million: float | None = None
+    long_context_threshold_tokens: int | None = None
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # Every entry is checked against the schema however it was built (TOML, LiteLLM or
@@ -112,6 +145,31 @@ class ModelPricing:
         """Whether both Flex-tier rates are published for this entry."""
         return self.flex_input_per_million is not None and self.flex_output_per_million is not None
 
+    def has_tier(self, tier: str, context: str = "short") -> bool:
+        """Whether the entry has both the ``input`` and ``output`` rates of `tier` in `context`.
+
+        `tier` is one of ``standard``, ``batch``, ``flex``, ``priority``; `context` is
+        ``short`` or ``long`` (the ``long_context_`` rates). `ValueError` for anything else.
+
+        Examples:
+            >>> import batchframe as bf
+            >>> from datetime import datetime, timezone
+            >>> p = bf.ModelPricing("acme", "m", datetime(2026, 1, 1, tzinfo=timezone.utc),
+            ...     2.0, 8.0, batch_input_per_million=1.0, batch_output_per_million=4.0)
+            >>> p.has_tier("batch"), p.has_tier("batch", "long"), p.has_tier("standard")
+            (True, False, True)
+        """
+        return (
+            self.rate(tier, context, "input") is not None
+            and self.rate(tier, context, "output") is not None
+        )
+
+    def rate(self, tier: str, context: str, kind: str) -> float | None:
+        """The rate of `kind` (``input``, ``output``, ``cached_input``, ``cache_write``) of
+        `tier` in `context`, or None when the entry lacks it; `ValueError` for a bad name."""
+        value: float | None = getattr(self, rate_key(tier, context, kind))
+        return value
+
 
 _FIELD_NAMES = tuple(f.name for f in fields(ModelPricing))
 
@@ -122,6 +180,8 @@ _FRAME_DTYPES: dict[str, pl.DataType] = {
     "effective_at": pl.Datetime("us", "UTC"),
     **{key: pl.Float64() for key in _RATE_KEYS},
     "prompt_cache_min_tokens": pl.Int64(),
+    "long_context_threshold_tokens": pl.Int64(),
+    "aliases": pl.List(pl.String()),
 }
 FRAME_SCHEMA = pl.Schema(_FRAME_DTYPES)
 assert set(FRAME_SCHEMA.names()) == set(_FIELD_NAMES)
@@ -320,9 +380,20 @@ def _count(label: str, key: str, value: object) -> int:
     return int(value)
 
 
+def _pair_keys(tier: str, context: str) -> tuple[str, str]:
+    return rate_key(tier, context, "input"), rate_key(tier, context, "output")
+
+
 def _check_tiers(label: str, values: Mapping[str, object]) -> None:
-    """Refuse half a tier: a tier prices only with both its input and output rates."""
-    for input_key, output_key in _TIER_PAIRS:
+    """Refuse rates that can never price (docs/semantics.md §2), in this order.
+
+    Half a tier (one of a tier's or long-context variant's ``input``/``output`` pair),
+    then a ``cached_input``/``cache_write`` rate of a tier and context whose pair is
+    absent, then long-context rates without ``long_context_threshold_tokens``; tiers in
+    the order standard, batch, flex, priority, short context before long.
+    """
+    for tier, context in _TIER_CONTEXTS:
+        input_key, output_key = _pair_keys(tier, context)
         has_input = values.get(input_key) is not None
         if has_input != (values.get(output_key) is not None):
             present, absent = (input_key, output_key) if has_input else (output_key, input_key)
@@ -330,6 +401,46 @@ def _check_tiers(label: str, values: Mapping[str, object]) -> None:
                 f"{label}: key {present!r} without {absent!r}: a tier needs both its input "
                 "and output rates, else it can never price"
             )
+    for tier, context in _TIER_CONTEXTS:
+        input_key, output_key = _pair_keys(tier, context)
+        if values.get(input_key) is not None:
+            continue
+        for kind in ("cached_input", "cache_write"):
+            key = rate_key(tier, context, kind)
+            if values.get(key) is not None:
+                raise CatalogError(
+                    f"{label}: key {key!r} without {input_key!r} and {output_key!r}: a "
+                    "cached-input or cache-write rate needs its tier's input and output "
+                    "rates, else it can never price"
+                )
+    if values.get("long_context_threshold_tokens") is None:
+        for key in _LONG_KEYS:
+            if values.get(key) is not None:
+                raise CatalogError(
+                    f"{label}: key {key!r} without 'long_context_threshold_tokens': "
+                    "long-context rates apply above a threshold, else they can never price"
+                )
+
+
+#: The rate keys of the long context, in scheme order.
+_LONG_KEYS = tuple(key for key in _RATE_KEYS if "long_context_" in key)
+
+
+def _aliases(label: str, model: str, value: object) -> tuple[str, ...]:
+    """`value` as a tuple of distinct non-empty strings other than `model`."""
+    if value is None:
+        return ()
+    if not isinstance(value, (list, tuple)):
+        raise CatalogError(
+            f"{label}: key 'aliases' must be a list of non-empty strings, got {_show(value)}"
+        )
+    for alias in value:
+        if not isinstance(alias, str) or not alias:
+            raise CatalogError(
+                f"{label}: key 'aliases' must be a list of non-empty strings, got "
+                f"{_show(alias)} in it"
+            )
+    return tuple(alias for alias in dict.fromkeys(value) if alias != model)
 
 
 def _check_values(label: str, values: Mapping[str, Any], *, instant: bool = True) -> dict[str, Any]:
@@ -362,6 +473,7 @@ def _check_values(label: str, values: Mapping[str, Any], *, instant: bool = True
         if value is not None:
             checked[key] = _count(label, key, value)
     _check_tiers(label, checked)
+    checked["aliases"] = _aliases(label, checked["model"], values.get("aliases"))
     if not instant:
         return checked
     when = values.get("effective_at")
@@ -433,18 +545,81 @@ _LITELLM_PROVIDERS = {
     "together_ai": "together",
     "openrouter": "openrouter",
 }
-#: LiteLLM per-token keys and the `ModelPricing` per-million field each one fills.
-_LITELLM_RATE_KEYS = (
-    ("input_cost_per_token", "input_per_million"),
-    ("output_cost_per_token", "output_per_million"),
-    ("cache_read_input_token_cost", "cached_input_per_million"),
-    ("cache_creation_input_token_cost", "cache_write_per_million"),
-    ("input_cost_per_token_batches", "batch_input_per_million"),
-    ("output_cost_per_token_batches", "batch_output_per_million"),
-    ("input_cost_per_token_flex", "flex_input_per_million"),
-    ("output_cost_per_token_flex", "flex_output_per_million"),
+#: LiteLLM's per-token rate families and the kind of rate each one is.
+_LITELLM_KINDS = {
+    "input_cost_per_token": "input",
+    "output_cost_per_token": "output",
+    "cache_read_input_token_cost": "cached_input",
+    "cache_creation_input_token_cost": "cache_write",
+}
+#: LiteLLM's tier suffixes and the tier each one is.
+_LITELLM_TIERS = {"": "standard", "_batches": "batch", "_flex": "flex", "_priority": "priority"}
+#: ``<family>[_above_<N>k_tokens][_batches|_flex|_priority]``; any other key is ignored.
+_LITELLM_RATE = re.compile(
+    r"(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost"
+    r"|cache_creation_input_token_cost)(?:_above_(\d+)k_tokens)?(_batches|_flex|_priority)?"
 )
 _LITELLM_REQUIRED = ("input_cost_per_token", "output_cost_per_token")
+
+#: Why `from_litellm` skips a whole entry (`LiteLLMImportReport.skipped`), in report order.
+LITELLM_SKIPS = {
+    "not_text": "not text generation",
+    "vertex_ai": "Vertex AI",
+    "tiered_pricing": "tiered pricing only",
+    "no_token_rates": "no per-token input/output rates",
+    "bad_id": "no usable provider/model id",
+    "invalid_value": "invalid value",
+    "duplicate": "duplicate of an earlier key",
+}
+#: What `from_litellm` drops from an entry it imports (`LiteLLMImportReport.dropped`).
+LITELLM_DROPS = {
+    "half_tier": "half a tier",
+    "rate_without_tier": "cached/write rate without its tier",
+    "extra_thresholds": "long-context rates above a larger second threshold",
+}
+
+
+@dataclass(frozen=True)
+class LiteLLMImportReport:
+    """What `PricingCatalog.from_litellm` imported, skipped and dropped (``import_report``).
+
+    `skipped` counts whole entries of the file that were not imported, by reason (keys of
+    ``LITELLM_SKIPS``: ``not_text``, ``vertex_ai``, ``tiered_pricing``,
+    ``no_token_rates``, ``bad_id``, ``invalid_value``, ``duplicate``); `dropped` counts
+    imported entries that lost some rates, by reason (``half_tier``,
+    ``rate_without_tier``, ``extra_thresholds``). `problems` holds the messages of the
+    ``invalid_value`` skips (the `CatalogError` text ``strict=True`` raises), in file order.
+    Reasons with a zero count are left out of both mappings. `keys` counts the file's keys
+    other than ``sample_spec``; ``imported + skipped_total == keys``.
+    """
+
+    source: str
+    keys: int
+    imported: int
+    skipped: Mapping[str, int]
+    dropped: Mapping[str, int]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def skipped_total(self) -> int:
+        """How many keys of the file (``sample_spec`` aside) were not imported."""
+        return sum(self.skipped.values())
+
+    def summary(self) -> str:
+        """One line: how many entries were imported, skipped (by reason) and trimmed."""
+        parts = [
+            f"{self.skipped[k]} {LITELLM_SKIPS[k]}" for k in LITELLM_SKIPS if self.skipped.get(k)
+        ]
+        line = (
+            f"imported {self.imported} of {self.keys} LiteLLM entries; skipped {self.skipped_total}"
+        )
+        line += f" ({', '.join(parts)})" if parts else ""
+        trimmed = [
+            f"{self.dropped[k]} {LITELLM_DROPS[k]}" for k in LITELLM_DROPS if self.dropped.get(k)
+        ]
+        if trimmed:
+            line += f"; rates dropped from imported entries: {', '.join(trimmed)}"
+        return line
 
 
 def _is_vertex(litellm_provider: str) -> bool:
@@ -480,59 +655,264 @@ def _litellm_model(key: str, names: Iterable[str]) -> str:
     return key
 
 
+def _whole(value: object) -> object:
+    """A finite float that is a whole number as an int (LiteLLM writes ``4096.0``)."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+class _Skip(Exception):
+    """An entry `from_litellm` does not import, with the reason (a `LITELLM_SKIPS` key)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _litellm_values(raw: Mapping[str, Any], where: str, dropped: dict[str, int]) -> dict[str, Any]:
+    """The `ModelPricing` rate and count fields of one LiteLLM entry.
+
+    Raises `CatalogError` for a bad value; drops (and counts in `dropped`) what can never
+    price: half a pair, a cached/write rate without its pair, and the long-context rates of
+    every threshold but the smallest.
+    """
+    values: dict[str, Any] = {}
+    by_threshold: dict[int, dict[str, float]] = {}
+    for key, value in raw.items():
+        found = _LITELLM_RATE.fullmatch(key) if isinstance(key, str) else None
+        if found is None or value is None:
+            continue
+        family, thousands, suffix = found.groups()
+        tier = _LITELLM_TIERS[suffix or ""]
+        kind = _LITELLM_KINDS[family]
+        rate = _per_million(value, where, key)
+        if thousands is None:
+            values[rate_key(tier, "short", kind)] = rate
+        else:
+            by_threshold.setdefault(int(thousands) * 1000, {})[rate_key(tier, "long", kind)] = rate
+    if by_threshold:
+        smallest = min(by_threshold)
+        values.update(by_threshold[smallest])
+        values["long_context_threshold_tokens"] = smallest
+        if len(by_threshold) > 1:
+            dropped["extra_thresholds"] = dropped.get("extra_thresholds", 0) + 1
+    trimmed: set[str] = set()
+    for tier, context in _TIER_CONTEXTS:
+        input_key, output_key = _pair_keys(tier, context)
+        if (input_key in values) != (output_key in values):
+            values.pop(input_key, None)
+            values.pop(output_key, None)
+            trimmed.add("half_tier")
+        if input_key not in values:
+            for kind in ("cached_input", "cache_write"):
+                if values.pop(rate_key(tier, context, kind), None) is not None:
+                    trimmed.add("rate_without_tier")
+    if not any(key in values for key in _LONG_KEYS):
+        values.pop("long_context_threshold_tokens", None)
+    for reason in trimmed:
+        dropped[reason] = dropped.get(reason, 0) + 1
+    min_tokens = raw.get("prompt_cache_min_tokens")
+    if min_tokens is not None:
+        values["prompt_cache_min_tokens"] = _count(
+            where, "prompt_cache_min_tokens", _whole(min_tokens)
+        )
+    return values
+
+
+def _litellm_entry(
+    key: str, raw: object, label: str, effective_at: datetime, dropped: dict[str, int]
+) -> ModelPricing:
+    """One LiteLLM entry as a `ModelPricing`; `_Skip` or `CatalogError` when it is not one."""
+    if not isinstance(raw, Mapping) or raw.get("mode") not in _LITELLM_TEXT_MODES:
+        raise _Skip("not_text")
+    litellm_provider = raw.get("litellm_provider")
+    if not isinstance(litellm_provider, str):
+        raise _Skip("bad_id")
+    raw_provider = litellm_provider.strip()
+    litellm_provider = raw_provider.lower()
+    if _is_vertex(litellm_provider):
+        raise _Skip("vertex_ai")
+    if any(raw.get(required) is None for required in _LITELLM_REQUIRED):
+        raise _Skip("tiered_pricing" if raw.get("tiered_pricing") else "no_token_rates")
+    provider = _LITELLM_PROVIDERS.get(litellm_provider, litellm_provider)
+    # An empty id or one with whitespace inside is not a provider id.
+    if not provider or _provider_key(provider) != provider:
+        raise _Skip("bad_id")
+    model = _litellm_model(key, (raw_provider, litellm_provider, provider))
+    if not model:
+        raise _Skip("bad_id")
+    where = f"{label}: entry {key!r}"
+    trimmed: dict[str, int] = {}
+    values = _litellm_values(raw, where, trimmed)
+    entry = ModelPricing(provider=provider, model=model, effective_at=effective_at, **values)
+    for reason, count in trimmed.items():  # counted only for an entry that is imported
+        dropped[reason] = dropped.get(reason, 0) + count
+    return entry
+
+
 def _litellm_entries(
-    document: Mapping[str, Any], label: str, effective_at: datetime
-) -> list[ModelPricing]:
+    document: Mapping[str, Any], label: str, effective_at: datetime, *, strict: bool
+) -> tuple[list[ModelPricing], LiteLLMImportReport]:
     chosen: dict[tuple[str, str], tuple[str, ModelPricing]] = {}
+    skipped = dict.fromkeys(LITELLM_SKIPS, 0)
+    dropped = dict.fromkeys(LITELLM_DROPS, 0)
+    problems: list[str] = []
+    keys = 0
     for key, raw in document.items():
-        if key == "sample_spec" or not isinstance(raw, Mapping):
+        if key == "sample_spec":
             continue
-        mode = raw.get("mode")
-        litellm_provider = raw.get("litellm_provider")
-        if mode not in _LITELLM_TEXT_MODES or not isinstance(litellm_provider, str):
+        keys += 1
+        try:
+            entry = _litellm_entry(str(key), raw, label, effective_at, dropped)
+        except _Skip as skip:
+            skipped[skip.reason] += 1
             continue
-        raw_provider = litellm_provider.strip()
-        litellm_provider = raw_provider.lower()
-        if not litellm_provider or _is_vertex(litellm_provider):
+        except CatalogError as exc:
+            if strict:
+                raise
+            skipped["invalid_value"] += 1
+            problems.append(str(exc))
             continue
-        if any(raw.get(required) is None for required in _LITELLM_REQUIRED):
-            continue
-        provider = _LITELLM_PROVIDERS.get(litellm_provider, litellm_provider)
-        if _provider_key(provider) != provider:  # whitespace inside the id: not a provider id
-            continue
-        model = _litellm_model(str(key), (raw_provider, litellm_provider, provider))
-        if not model:
-            continue
-        where = f"{label}: entry {key!r}"
-        values: dict[str, Any] = {
-            field: _per_million(raw[litellm_key], where, litellm_key)
-            for litellm_key, field in _LITELLM_RATE_KEYS
-            if raw.get(litellm_key) is not None
-        }
-        # Half a tier (a batch input rate without its output rate) can never price: the
-        # entry is imported without that tier, as if LiteLLM listed neither rate.
-        for input_key, output_key in _TIER_PAIRS:
-            if (input_key in values) != (output_key in values):
-                values.pop(input_key, None)
-                values.pop(output_key, None)
-        min_tokens = raw.get("prompt_cache_min_tokens")
-        if min_tokens is not None:
-            values["prompt_cache_min_tokens"] = _count(where, "prompt_cache_min_tokens", min_tokens)
-        entry = ModelPricing(provider=provider, model=model, effective_at=effective_at, **values)
-        pair = (provider, model)
+        pair = (entry.provider, entry.model)
         previous = chosen.get(pair)
         # First key wins, except that an unprefixed key ("gpt-4o") beats a prefixed alias
-        # ("openai/gpt-4o") of the same model.
-        if previous is None or (previous[0] != model and key == model):
+        # ("openai/gpt-4o") of the same model; the loser counts as a duplicate.
+        if previous is None or (previous[0] != entry.model and key == entry.model):
             chosen[pair] = (str(key), entry)
-    return [entry for _, entry in chosen.values()]
+        if previous is not None:
+            skipped["duplicate"] += 1
+    entries = [entry for _, entry in chosen.values()]
+    report = LiteLLMImportReport(
+        source=label,
+        keys=keys,
+        imported=len(entries),
+        skipped={k: v for k, v in skipped.items() if v},
+        dropped={k: v for k, v in dropped.items() if v},
+        problems=tuple(problems),
+    )
+    return entries, report
+
+
+def _alias_table(
+    entries: list[ModelPricing], first: Mapping[tuple[str, str], int]
+) -> dict[tuple[str, str], str]:
+    """``(provider, alias) -> model`` over every entry (the union of each pair's history).
+
+    `first` maps each pair to the index of its first entry. An alias equal to another
+    model's id of the provider, or claimed by two models of one provider, is a
+    `CatalogError` naming the entry that brings it (in entry order).
+    """
+    table: dict[tuple[str, str], tuple[str, int]] = {}
+    for index, entry in enumerate(entries):
+        for alias in entry.aliases:
+            here = f"entry {index} ({entry.provider}/{_name(entry.model)}): key 'aliases':"
+            other = first.get((entry.provider, alias))
+            if other is not None:
+                raise CatalogError(
+                    f"{here} alias {_show(alias)} is the id of another model, "
+                    f"{entry.provider}/{_name(alias)} (entry {other})"
+                )
+            owner = table.setdefault((entry.provider, alias), (entry.model, index))
+            if owner[0] != entry.model:
+                raise CatalogError(
+                    f"{here} alias {_show(alias)} is already claimed by "
+                    f"{entry.provider}/{_name(owner[0])} (entry {owner[1]})"
+                )
+    return {key: model for key, (model, _) in table.items()}
+
+
+def _unstamped(model: str) -> str:
+    """`model` without its trailing date stamp (the stamp must end the id: no newline after)."""
+    found = _STAMP.search(model)
+    return model[: found.start()] if found is not None and found.end() == len(model) else model
+
+
+def resolve_expr(catalog: PricingCatalog, provider: pl.Expr, model: pl.Expr) -> pl.Expr:
+    """A Polars expression of the catalog model id each ``(provider, model)`` resolves to.
+
+    The vectorised twin of `PricingCatalog.resolve` (String, null where nothing resolves):
+    the same candidates in the same order, each looked up in `PricingCatalog.names`.
+
+    Examples:
+        >>> import polars as pl
+        >>> import batchframe as bf
+        >>> cat = bf.PricingCatalog.parse('''
+        ... [[entry]]
+        ... provider = "acme"
+        ... model = "m1"
+        ... aliases = ["m1-latest"]
+        ... input_per_million = 2.0
+        ... output_per_million = 8.0
+        ... effective_at = "2026-01-01T00:00:00Z"
+        ... ''')
+        >>> frame = pl.DataFrame({"provider": ["ACME", "acme", "acme"],
+        ...                       "model": ["acme/m1-20260101", "m1-latest", "m2"]})
+        >>> frame.select(resolve_expr(cat, pl.col("provider"), pl.col("model")))["model"].to_list()
+        ['m1', 'm1', None]
+    """
+    names = catalog.names
+    if names.height == 0:
+        return pl.when(pl.lit(False)).then(model.cast(pl.String)).alias("model")  # all null
+    mapping = dict(
+        zip(
+            (names["provider"] + _SEPARATOR + names["name"]).to_list(),
+            names["model"].to_list(),
+            strict=True,
+        )
+    )
+    key = provider.cast(pl.String).str.strip_chars(WHITESPACE).str.to_lowercase()
+    text = model.cast(pl.String)
+    parts = text.str.extract_groups(r"(?s)^([^/]*)/(.+)$")
+    head = parts.struct.field("1").str.strip_chars(WHITESPACE).str.to_lowercase()
+    unprefixed = pl.when(head == key).then(parts.struct.field("2"))
+
+    def unstamp(expr: pl.Expr) -> pl.Expr:
+        return expr.str.replace(_STAMP_ANCHORED, "")
+
+    candidates = (text, unprefixed, unstamp(text), unstamp(unprefixed))
+    return pl.coalesce(
+        (key + _SEPARATOR + candidate).replace_strict(
+            mapping, default=None, return_dtype=pl.String()
+        )
+        for candidate in candidates
+    ).alias("model")
+
+
+#: Joins provider and name into one lookup key of `resolve_expr` (ids holding NUL are not
+#: expected; two such ids could share a key).
+_SEPARATOR = "\x00"
+#: `DATE_STAMP` for Polars' regex engine, where ``$`` already means the very end.
+_STAMP_ANCHORED = DATE_STAMP
+
+
+def _resolution_candidates(provider: str, model: str) -> Iterator[str]:
+    """The ids model resolution tries, in order (docs/semantics.md §2.3).
+
+    `model` itself, then once: without a leading ``<provider>/`` (the part before the first
+    ``/`` compared trimmed and lower-cased with the normalised `provider`), without a
+    trailing date stamp (`_rules.DATE_STAMP`), without both. Each is matched as a model id,
+    then as an alias, before the next is tried.
+    """
+    yield model
+    head, slash, rest = model.partition("/")
+    unprefixed = rest if slash and rest and _provider_key(head) == provider else None
+    unstamped = _unstamped(model)
+    both = _unstamped(unprefixed) if unprefixed is not None else None
+    seen = {model}
+    for candidate in (unprefixed, unstamped, both):
+        if candidate and candidate not in seen:
+            seen.add(candidate)
+            yield candidate
 
 
 class PricingCatalog:
     """Per-model list prices with their history, validated against the catalog schema.
 
-    Build one with `PricingCatalog.parse` (TOML text) or `PricingCatalog.load` (a file);
-    `batchframe.catalog()` is the embedded default.
+    Build one with `PricingCatalog.parse` (TOML text), `PricingCatalog.load` (a file) or
+    `PricingCatalog.from_litellm`; `batchframe.catalog()` is the embedded default. Model
+    ids resolve through aliases, date stamps and ``<provider>/`` prefixes (`resolve`,
+    `names`); ``import_report`` is what `from_litellm` skipped, None for other catalogs.
 
     Examples:
         >>> import batchframe as bf
@@ -578,6 +958,8 @@ class PricingCatalog:
             )
         by_pair: dict[tuple[str, str], list[ModelPricing]] = {}
         seen: dict[tuple[str, str, datetime], int] = {}
+        first: dict[tuple[str, str], int] = {}
+        listed: list[ModelPricing] = []
         for index, entry in enumerate(entries):
             if not isinstance(entry, ModelPricing):
                 raise CatalogError(
@@ -590,11 +972,16 @@ class PricingCatalog:
                     f"for effective_at {entry.effective_at.isoformat()}"
                 )
             seen[key] = index
+            first.setdefault((entry.provider, entry.model), index)
             by_pair.setdefault((entry.provider, entry.model), []).append(entry)
+            listed.append(entry)
         self._history = {
             pair: tuple(sorted(history, key=lambda e: e.effective_at))
             for pair, history in sorted(by_pair.items())
         }
+        self._aliases = _alias_table(listed, first)
+        #: What `from_litellm` imported and skipped; None for a catalog built otherwise.
+        self.import_report: LiteLLMImportReport | None = None
 
     # -- construction -------------------------------------------------------------------
     @classmethod
@@ -642,7 +1029,11 @@ class PricingCatalog:
 
     @classmethod
     def from_litellm(
-        cls, source: str | Path | Mapping[str, Any], *, effective_at: Instant
+        cls,
+        source: str | Path | Mapping[str, Any],
+        *,
+        effective_at: Instant,
+        strict: bool = False,
     ) -> PricingCatalog:
         """Import LiteLLM's price map, stamping every entry with `effective_at`.
 
@@ -667,23 +1058,39 @@ class PricingCatalog:
           ``<provider>/`` prefix: ``gemini/gemini-2.5-flash`` -> ``gemini-2.5-flash``,
           ``openrouter/openai/gpt-5`` -> ``openai/gpt-5``.
         * Per-token rates become per-million rates, converted in decimal arithmetic (2e-07
-          -> 0.2 exactly): ``input_cost_per_token`` / ``output_cost_per_token`` (both
-          required, else the entry is skipped), ``cache_read_input_token_cost`` (cached
-          input), ``cache_creation_input_token_cost`` (cache write),
-          ``input/output_cost_per_token_batches`` (Batch API) and
-          ``input/output_cost_per_token_flex`` (Flex tier); ``prompt_cache_min_tokens`` is
-          copied. Long-context (``*_above_*``), priority and audio/image rates are ignored.
+          -> 0.2 exactly). Four families, ``input_cost_per_token``,
+          ``output_cost_per_token`` (both required, else the entry is skipped),
+          ``cache_read_input_token_cost`` (cached input) and
+          ``cache_creation_input_token_cost`` (cache write), each with an optional tier
+          suffix ``_batches`` (Batch API), ``_flex`` or ``_priority``, fill
+          ``[<tier>_]<kind>_per_million``; ``<family>_above_<N>k_tokens[<suffix>]`` fills
+          ``[<tier>_]long_context_<kind>_per_million`` with
+          ``long_context_threshold_tokens = N * 1000``. An entry with several thresholds
+          (``_above_128k`` and ``_above_256k``) keeps the smallest one and its rates; the
+          others are dropped (counted as ``extra_thresholds``). Every other key (audio,
+          image, 1-hour cache writes ``*_above_1hr``, ``_ultrafast``, ...) is ignored.
+          ``prompt_cache_min_tokens`` is copied; a whole-number float (``4096.0``) is an
+          integer.
+        * Rates that could never price are dropped and counted: half a pair (one of a
+          tier's input/output rates, ``half_tier``) and a cached or cache-write rate of a
+          tier without its pair (``rate_without_tier``); the entry is imported without them.
         * When two keys give the same ``(provider, model)``, the first key in the file is
           kept, except that an unprefixed key (``gpt-4o``) wins over a prefixed alias
-          (``openai/gpt-4o``).
+          (``openai/gpt-4o``); the other counts as a ``duplicate``.
 
-        Raises `CatalogError` (naming the file) for an unreadable file, invalid JSON, a
-        document that is not a JSON object, or an imported entry with a rate that is not a
-        finite number >= 0 (or whose per-million rate overflows a float) or a
-        ``prompt_cache_min_tokens`` that is not an integer from 0 to 2**63 - 1;
+        Skip or raise: the document itself must be readable JSON holding an object, else
+        `CatalogError` (naming the file). A model entry is never fatal by default: an entry
+        that is not text generation, is Vertex AI, has no per-token input/output rates
+        (``tiered_pricing`` only, per-second or per-image billing), has no usable id, or
+        holds a bad value in a key it maps (a rate that is not a finite number >= 0 or whose
+        per-million rate overflows a float, a ``prompt_cache_min_tokens`` that is not a
+        whole number from 0 to 2**63 - 1) is skipped and counted. With ``strict=True`` a bad
+        value raises that `CatalogError` instead (naming the file, the entry's key and the
+        LiteLLM key), as the import did before skips were counted. The counts are the
+        catalog's ``import_report`` (a `LiteLLMImportReport`; ``report.summary()`` is one
+        line, ``report.problems`` the messages of the entries skipped for bad values).
         `CatalogError` for a bad `effective_at` string and `TypeError` for a value of the
-        wrong type. Half a Batch or Flex tier (one rate of the pair) is dropped: that entry
-        is imported without the tier.
+        wrong type.
 
         Examples:
             >>> import batchframe as bf
@@ -712,6 +1119,8 @@ class PricingCatalog:
             (0.3, 2.5, False)
             >>> p.effective_at.isoformat()
             '2026-11-28T00:00:00+00:00'
+            >>> cat.import_report.summary()
+            'imported 1 of 2 LiteLLM entries; skipped 1 (1 not text generation)'
         """
         instant = _to_utc(effective_at, "effective_at")
         document: object
@@ -739,7 +1148,10 @@ class PricingCatalog:
             raise CatalogError(
                 f"{label}: expected a JSON object of model entries, got {type(document).__name__}"
             )
-        return cls(_litellm_entries(document, label, instant))
+        entries, report = _litellm_entries(document, label, instant, strict=strict)
+        imported = cls(entries)
+        imported.import_report = report
+        return imported
 
     def merge(self, other: PricingCatalog) -> PricingCatalog:
         """A new catalog holding the entries of both; `other` wins on the same instant.
@@ -747,6 +1159,10 @@ class PricingCatalog:
         For one ``(provider, model, effective_at)`` present in both catalogs the entry of
         `other` is kept (an overlay of negotiated rates); every other entry of either
         catalog is kept, so price histories are preserved. Neither catalog is changed.
+        Aliases belong to the ``(provider, model)`` pair: a replaced entry's aliases carry
+        over to the entry of `other` that replaces it, and an alias of this catalog that
+        `other` uses as a model id, or gives to another model, is dropped (`other` wins).
+        An alias of `other` that is a model id of this catalog is a `CatalogError`.
 
         Examples:
             >>> import batchframe as bf
@@ -784,7 +1200,24 @@ class PricingCatalog:
         if not isinstance(other, PricingCatalog):
             raise TypeError(f"expected a PricingCatalog, got {type(other).__name__}")
         by_key = {(e.provider, e.model, e.effective_at): e for e in self}
-        by_key.update({(e.provider, e.model, e.effective_at): e for e in other})
+        for entry in other:
+            key = (entry.provider, entry.model, entry.effective_at)
+            replaced = by_key.get(key)
+            if replaced is not None and replaced.aliases:
+                # Aliases belong to the pair: the replaced entry's ones stay with it.
+                entry = dataclasses.replace(entry, aliases=entry.aliases + replaced.aliases)
+            by_key[key] = entry
+        for key, entry in by_key.items():
+            # `other` wins: an alias of ours that names one of its models, or that it gives
+            # to another model, is dropped.
+            kept = tuple(
+                alias
+                for alias in entry.aliases
+                if (entry.provider, alias) not in other._history
+                and other._aliases.get((entry.provider, alias), entry.model) == entry.model
+            )
+            if kept != entry.aliases:
+                by_key[key] = dataclasses.replace(entry, aliases=kept)
         return PricingCatalog(by_key.values())
 
     @classmethod
@@ -814,17 +1247,72 @@ class PricingCatalog:
         """Every ``(provider, model)`` in the catalog, sorted."""
         return list(self._history)
 
-    def history(self, provider: str, model: str) -> tuple[ModelPricing, ...]:
-        """All entries of one pair, oldest first (empty for an unknown pair)."""
+    def resolve(self, provider: str, model: str) -> str | None:
+        """The catalog model id that `model` of `provider` means, or None (SPEC §2).
+
+        Within `provider` (trimmed and lower-cased): the model whose id equals `model`;
+        else the model one of whose ``aliases`` (the union over its history,
+        case-sensitive) equals it; else, once, `model` without a leading ``<provider>/``,
+        then without a trailing date stamp (``-20250929``, ``-2025-09-29``,
+        ``@20250929``), then without both, each matched the same two ways. Nothing fuzzier.
+
+        Examples:
+            >>> import batchframe as bf
+            >>> cat = bf.PricingCatalog.parse('''
+            ... [[entry]]
+            ... provider = "acme"
+            ... model = "m1"
+            ... aliases = ["m1-latest"]
+            ... input_per_million = 2.0
+            ... output_per_million = 8.0
+            ... effective_at = "2026-01-01T00:00:00Z"
+            ... ''')
+            >>> [cat.resolve(" ACME", m) for m in ("m1", "m1-latest", "acme/m1-20260101", "M1")]
+            ['m1', 'm1', 'm1', None]
+        """
         for name, value in (("provider", provider), ("model", model)):
             if not isinstance(value, str):
                 raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-        return self._history.get((_provider_key(provider), model), ())
+        key = _provider_key(provider)
+        for candidate in _resolution_candidates(key, model):
+            if (key, candidate) in self._history:
+                return candidate
+            aliased = self._aliases.get((key, candidate))
+            if aliased is not None:
+                return aliased
+        return None
+
+    @functools.cached_property
+    def names(self) -> pl.DataFrame:
+        """Every id a model is known by: ``provider``, ``name``, ``model`` (all String).
+
+        One row per catalog model id (``name == model``) and per alias (the union over
+        the pair's history), sorted by provider and name; ``name`` is unique within a
+        provider. The ``<provider>/`` and date-stamp rules of `resolve` come on top.
+        """
+        rows = [(provider, model, model) for provider, model in self._history]
+        rows += [(provider, alias, model) for (provider, alias), model in self._aliases.items()]
+        return pl.DataFrame(
+            sorted(rows),
+            schema={"provider": pl.String(), "name": pl.String(), "model": pl.String()},
+            orient="row",
+        )
+
+    def history(self, provider: str, model: str) -> tuple[ModelPricing, ...]:
+        """All entries of the pair `model` resolves to (`resolve`), oldest first.
+
+        Empty when it resolves to nothing.
+        """
+        resolved = self.resolve(provider, model)
+        if resolved is None:
+            return ()
+        return self._history[(_provider_key(provider), resolved)]
 
     def latest(self, provider: str, model: str) -> ModelPricing | None:
         """The entry with the greatest ``effective_at``, or None for an unknown pair.
 
-        `provider` matches trimmed and lower-cased (``" OpenAI "`` means ``openai``).
+        `provider` matches trimmed and lower-cased (``" OpenAI "`` means ``openai``) and
+        `model` resolves as in `resolve` (aliases, date stamps, ``<provider>/``).
         """
         history = self.history(provider, model)
         return history[-1] if history else None
@@ -882,8 +1370,15 @@ class PricingCatalog:
 
     @functools.cached_property
     def frame(self) -> pl.DataFrame:
-        """One row per entry, sorted by provider, model and ``effective_at`` (UTC)."""
+        """One row per entry, sorted by provider, model and ``effective_at`` (UTC).
+
+        One column per key of the schema, named as the key, null where an entry lacks it:
+        ``provider``, ``model`` (String), ``effective_at`` (Datetime UTC), the 32 rate keys
+        of `_rules.RATE_KEYS` (Float64), ``prompt_cache_min_tokens`` and
+        ``long_context_threshold_tokens`` (Int64) and ``aliases`` (List(String)).
+        """
         columns = {name: [getattr(entry, name) for entry in self] for name in FRAME_SCHEMA.names()}
+        columns["aliases"] = [list(aliases) or None for aliases in columns["aliases"]]
         return pl.DataFrame(columns, schema=FRAME_SCHEMA)
 
     @functools.cached_property
@@ -947,11 +1442,13 @@ def to_toml(cat: PricingCatalog, header: str = "") -> str:
     lines = [f"# {line}".rstrip() for line in header.splitlines()]
     for entry in cat:
         lines += ["", "[[entry]]"]
-        for name in _FIELD_NAMES:
+        for name in FRAME_SCHEMA.names():
             value = getattr(entry, name)
-            if value is None:
+            if value is None or value == ():
                 continue
-            if isinstance(value, str):
+            if isinstance(value, tuple):
+                shown = "[" + ", ".join(_toml_string(alias) for alias in value) + "]"
+            elif isinstance(value, str):
                 shown = _toml_string(value)
             elif isinstance(value, datetime):
                 shown = _toml_string(value.isoformat().replace("+00:00", "Z"))

@@ -3,8 +3,9 @@
 ``catalog list``, ``catalog gaps`` and ``catalog dump`` read the embedded catalog, or the
 ``--catalog`` files merged in order (a later file wins on the same
 ``(provider, model, effective_at)``): a plain ``FILE`` replaces the embedded catalog, a
-``+FILE`` overlays it (`select_catalog`, shared with the other commands).
-``catalog check FILE`` validates one file. Data errors print one line on stderr and return
+``+FILE`` overlays it (`select_catalog`, shared with the other commands); a ``FILE`` ending in
+``.json`` is a LiteLLM price file (`load_catalog_file`). ``catalog check FILE`` validates one
+file. Data errors print one line on stderr and return
 exit status 2.
 """
 
@@ -14,20 +15,31 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from batchframe._catalog import PricingCatalog, catalog, to_toml
+from batchframe._catalog import ModelPricing, PricingCatalog, catalog, to_toml
 from batchframe._display import pretty
 from batchframe._errors import CatalogError
+from batchframe._rules import rate_key
 
-__all__ = ["CATALOG_HELP", "add_catalog_parser", "run_catalog", "select_catalog"]
+__all__ = [
+    "CATALOG_HELP",
+    "add_catalog_parser",
+    "load_catalog_file",
+    "run_catalog",
+    "select_catalog",
+]
 
 #: The help of every ``--catalog`` option (here and in the other commands).
 CATALOG_HELP = (
-    "pricing catalog TOML. FILE replaces the embedded catalog (models it lacks become "
+    "pricing catalog: a catalog TOML file, or a LiteLLM price file "
+    "(model_prices_and_context_window.json; any FILE ending in .json), imported with "
+    "effective_at = the file's modification time in UTC and a one-line note on stderr of "
+    "what it skipped (unless -q). FILE replaces the embedded catalog (models it lacks become "
     "unknown_model); +FILE overlays FILE onto the embedded catalog (e.g. negotiated rates), "
     "keeping every other model and the price history. Repeatable: merged in order, a later "
     "file wins on the same provider/model/effective_at; FILE and +FILE cannot be mixed "
@@ -49,7 +61,13 @@ _LIST_COLUMNS = (
     "flex_input_per_million",
     "flex_output_per_million",
 )
-_GAP_COLUMNS = ("provider", "model", "effective_at", "missing")
+_GAP_SCHEMA = {
+    "provider": pl.String(),
+    "model": pl.String(),
+    "effective_at": pl.Datetime("us", "UTC"),
+    "missing": pl.String(),
+    "consequence": pl.String(),
+}
 
 
 def add_catalog_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,10 +84,19 @@ def add_catalog_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         add_catalog_option(sub)
         add_format_option(sub)
 
+    def add_quiet_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="no note on stderr of what a LiteLLM price file's import skipped",
+        )
+
     def add_catalog_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
-            "--catalog", action="append", dest="catalogs", metavar="[+]TOML", help=CATALOG_HELP
+            "--catalog", action="append", dest="catalogs", metavar="[+]FILE", help=CATALOG_HELP
         )
+        add_quiet_option(sub)
 
     def add_format_option(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
@@ -86,11 +113,18 @@ def add_catalog_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     add_view_options(
         actions.add_parser(
-            "gaps", help="models whose latest entry has no batch tier and/or no flex tier"
+            "gaps",
+            help="models whose latest entry has no batch and/or flex tier, or a batch/flex "
+            "tier without cached-input, cache-write or long-context rates",
         )
     )
     check = actions.add_parser("check", help="validate one catalog file")
-    check.add_argument("file", metavar="FILE", help="catalog TOML file")
+    check.add_argument(
+        "file",
+        metavar="FILE",
+        help="catalog TOML file, or a LiteLLM price file (.json; imported as --catalog does)",
+    )
+    add_quiet_option(check)
     add_catalog_option(
         actions.add_parser(
             "dump",
@@ -121,8 +155,42 @@ def _older_overlays(
     return older
 
 
+def _stderr_note(message: str) -> None:
+    print(f"batchframe: note: {message}", file=sys.stderr)
+
+
+def load_catalog_file(
+    name: str, note: Callable[[str], None] | None = _stderr_note, shown: str | None = None
+) -> PricingCatalog:
+    """One ``--catalog`` file: catalog TOML, or a LiteLLM price file when it ends in ``.json``.
+
+    A LiteLLM file (suffix ``.json``, any case) is imported with
+    `PricingCatalog.from_litellm`, ``effective_at`` being the file's modification time in
+    UTC; `note` (unless None) then receives one line (without the ``batchframe: note:``
+    prefix) saying how many entries were imported and skipped. `shown` is how the file is
+    named in that line (default `name`).
+    """
+    if not name.lower().endswith(".json"):
+        return PricingCatalog.load(name)
+    path = Path(name)
+    try:
+        modified = datetime.fromtimestamp(path.stat().st_mtime, timezone.utc)
+    except (OSError, OverflowError, ValueError) as exc:
+        raise CatalogError(f"{path}: cannot read LiteLLM price map: {exc}") from None
+    imported = PricingCatalog.from_litellm(path, effective_at=modified)
+    report = imported.import_report
+    if note is not None and report is not None:
+        note(
+            f"{shown or name}: LiteLLM price file, effective_at {_iso(modified)} (its "
+            f"modification time); {report.summary()}"
+        )
+    return imported
+
+
 def select_catalog(
-    paths: Sequence[str] | None, warn: Callable[[str], None] = _stderr_warning
+    paths: Sequence[str] | None,
+    warn: Callable[[str], None] = _stderr_warning,
+    note: Callable[[str], None] | None = _stderr_note,
 ) -> PricingCatalog | None:
     """The catalog the ``--catalog`` values select, or None for the embedded one alone.
 
@@ -131,6 +199,8 @@ def select_catalog(
     ``(provider, model, effective_at)``. Mixing both forms is a `CatalogError`. `warn`
     receives one line (without the ``batchframe: warning:`` prefix) per pair of a file whose
     newest entry is older than the newest entry of that pair in what the file overlays.
+    A value ending in ``.json`` is a LiteLLM price file (`load_catalog_file`); `note`
+    (unless None) receives its one-line import summary.
     """
     if not paths:
         return None
@@ -146,7 +216,7 @@ def select_catalog(
         name = path[len(_OVERLAY) :] if overlay[index] else path
         if not name:
             raise CatalogError("--catalog: '+' needs a file name, e.g. --catalog +my.toml")
-        loaded = PricingCatalog.load(name)
+        loaded = load_catalog_file(name, note, shown=f"--catalog {path}")
         if merged is None:
             merged = loaded
             continue
@@ -162,8 +232,8 @@ def select_catalog(
     return merged
 
 
-def _selected_catalog(paths: list[str] | None) -> PricingCatalog:
-    selected = select_catalog(paths)
+def _selected_catalog(paths: list[str] | None, quiet: bool = False) -> PricingCatalog:
+    selected = select_catalog(paths, note=None if quiet else _stderr_note)
     return catalog() if selected is None else selected
 
 
@@ -171,24 +241,70 @@ def _list_frame(cat: PricingCatalog) -> pl.DataFrame:
     return cat.latest_frame.select(_LIST_COLUMNS)
 
 
+def _tier_gaps(entry: ModelPricing) -> list[tuple[str, str]]:
+    """``(missing, consequence)`` for each gap of one entry (docs/semantics.md §2, §3.3).
+
+    First a missing batch and/or flex tier; then, for each of those tiers the entry has,
+    a missing cached-input or cache-write rate and, for an entry with
+    ``long_context_threshold_tokens``, missing long-context rates.
+    """
+    gaps: list[tuple[str, str]] = []
+    absent = [tier for tier in ("batch", "flex") if not entry.has_tier(tier)]
+    if absent:
+        gaps.append(
+            (
+                ", ".join(absent),
+                f"no {' or '.join(absent)} tier: eligible segments cannot be projected to "
+                f"{' or '.join(absent)}",
+            )
+        )
+    contexts = ("short", "long") if entry.long_context_threshold_tokens is not None else ("short",)
+    for tier in ("batch", "flex"):
+        if tier in absent:
+            continue
+        for context in contexts:
+            where = f"{tier} tier" if context == "short" else f"{tier} long-context tier"
+            rates = (
+                f"{tier} input rate" if context == "short" else f"{tier} long-context input rate"
+            )
+            segments = "segments" if context == "short" else "long-context segments"
+            if not entry.has_tier(tier, context):
+                keys = f"{rate_key(tier, context, 'input')}, {rate_key(tier, context, 'output')}"
+                gaps.append(
+                    (
+                        keys,
+                        f"{tier} tier without {keys}: long-context segments are no_batch_tier",
+                    )
+                )
+                continue
+            cached = rate_key(tier, context, "cached_input")
+            if entry.rate(tier, context, "cached_input") is None:
+                gaps.append(
+                    (
+                        cached,
+                        f"{where} without {cached}: input cached tokens will be priced at the "
+                        f"{rates}",
+                    )
+                )
+            write = rate_key(tier, context, "cache_write")
+            if entry.rate(tier, context, "cache_write") is None:
+                gaps.append(
+                    (
+                        write,
+                        f"{where} without {write}: {segments} with cache writes are no_batch_tier",
+                    )
+                )
+    return gaps
+
+
 def _gaps_frame(cat: PricingCatalog) -> pl.DataFrame:
-    latest = cat.latest_frame
-    no_batch = (
-        pl.col("batch_input_per_million").is_null() | pl.col("batch_output_per_million").is_null()
-    )
-    no_flex = (
-        pl.col("flex_input_per_million").is_null() | pl.col("flex_output_per_million").is_null()
-    )
-    missing = (
-        pl.when(no_batch & no_flex)
-        .then(pl.lit("batch, flex"))
-        .when(no_batch)
-        .then(pl.lit("batch"))
-        .otherwise(pl.lit("flex"))
-    )
-    return latest.filter(no_batch | no_flex).select(
-        "provider", "model", "effective_at", missing.alias("missing")
-    )
+    """One row per gap of each pair's latest entry, in pair order (`_tier_gaps`)."""
+    rows = []
+    for provider, model in cat.pairs():
+        entry = cat.history(provider, model)[-1]
+        for missing, consequence in _tier_gaps(entry):
+            rows.append((provider, model, entry.effective_at, missing, consequence))
+    return pl.DataFrame(rows, schema=_GAP_SCHEMA, orient="row")
 
 
 def _iso(value: datetime) -> str:
@@ -224,8 +340,8 @@ def _render(frame: pl.DataFrame, fmt: str, empty: str) -> str:
     return _table(shown) + ("\n" + note if "input" in shown.columns else "\n")
 
 
-def _check(path: str) -> str:
-    cat = PricingCatalog.load(path)
+def _check(path: str, quiet: bool = False) -> str:
+    cat = load_catalog_file(path, None if quiet else _stderr_note)
     newest = cat.newest_effective_at
     return (
         f"{path}: ok, {len(cat)} entries, {len(cat.pairs())} models, newest effective_at "
@@ -247,21 +363,23 @@ def run_catalog(args: argparse.Namespace) -> int:
     """Run ``batchframe catalog …`` on parsed arguments; return the exit status (0 or 2)."""
     try:
         if args.catalog_action == "check":
-            output = _check(args.file)
+            output = _check(args.file, args.quiet)
         elif args.catalog_action == "dump":
-            output = _dump(_selected_catalog(args.catalogs), args.catalogs)
+            output = _dump(_selected_catalog(args.catalogs, args.quiet), args.catalogs)
         elif args.catalog_action == "list":
             output = _render(
-                _list_frame(_selected_catalog(args.catalogs)),
+                _list_frame(_selected_catalog(args.catalogs, args.quiet)),
                 args.format,
                 "The catalog has no entries.",
             )
         elif args.catalog_action == "gaps":
-            selected = _selected_catalog(args.catalogs)
+            selected = _selected_catalog(args.catalogs, args.quiet)
             output = _render(
                 _gaps_frame(selected),
                 args.format,
-                "No gaps: every model's latest entry has a batch and a flex tier."
+                "No gaps: every model's latest entry has a batch and a flex tier, each with "
+                "cached-input and cache-write rates (and long-context rates where the model "
+                "has a long-context threshold)."
                 if len(selected)
                 else "The catalog has no entries.",
             )

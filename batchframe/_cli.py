@@ -528,9 +528,10 @@ def _catalog(paths: list[str] | None, quiet: bool = False) -> PricingCatalog | N
     Plain FILEs replace the embedded catalog and +FILEs overlay it, merged in order (later
     wins); an overlay older than what it overlays warns on stderr.
     """
-    from batchframe._catalog_cli import select_catalog
+    from batchframe._catalog_cli import _stderr_note, select_catalog
 
-    merged = select_catalog(paths)
+    # A LiteLLM price file (.json) notes on stderr what its import skipped, unless quiet.
+    merged = select_catalog(paths, note=None if quiet else _stderr_note)
     used = merged if merged is not None else default_catalog()
     if used.is_stale(max_days=STALE_AFTER_DAYS) and not quiet:
         newest = used.newest_effective_at

@@ -319,8 +319,13 @@ def _litellm(**rates: object) -> dict[str, Any]:
 )
 def test_litellm_numeric_edges(rates: dict[str, object], message: str) -> None:
     with pytest.raises(bf.CatalogError) as info:
-        bf.PricingCatalog.from_litellm(_litellm(**rates), effective_at=STAMP)
+        bf.PricingCatalog.from_litellm(_litellm(**rates), effective_at=STAMP, strict=True)
     assert str(info.value) == message
+    # Not strict (the default): the entry is skipped and counted, its message kept.
+    cat = bf.PricingCatalog.from_litellm(_litellm(**rates), effective_at=STAMP)
+    assert len(cat) == 0 and cat.import_report is not None
+    assert cat.import_report.skipped == {"invalid_value": 1}
+    assert cat.import_report.problems == (message,)
 
 
 def test_litellm_file_edges(tmp_path: Path) -> None:
@@ -331,7 +336,7 @@ def test_litellm_file_edges(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     with pytest.raises(bf.CatalogError) as info:
-        bf.PricingCatalog.from_litellm(infinite, effective_at=STAMP)
+        bf.PricingCatalog.from_litellm(infinite, effective_at=STAMP, strict=True)
     assert str(info.value) == (
         f"{infinite}: entry 'gpt-x': key 'input_cost_per_token' must be a finite number >= 0, "
         "got inf"

@@ -179,7 +179,17 @@ def test_litellm_skips_non_text_and_unpriced_entries(imported: bf.PricingCatalog
 
 def test_litellm_gpt_5_4_rates_are_exact(imported: bf.PricingCatalog) -> None:
     p = imported.latest("openai", "gpt-5.4")
-    assert p == bf.ModelPricing(
+    # This older snapshot also lists long-context (above 272k) and priority rates.
+    assert p is not None
+    assert p.long_context_threshold_tokens == 272000
+    assert (p.long_context_input_per_million, p.long_context_output_per_million) == (5.0, 22.5)
+    assert (p.priority_input_per_million, p.priority_output_per_million) == (5.0, 30.0)
+    short = {
+        key: getattr(p, key)
+        for key in bf.ModelPricing.__dataclass_fields__
+        if "long_context" not in key and not key.startswith(("priority_", "flex_cached"))
+    }
+    assert bf.ModelPricing(**short) == bf.ModelPricing(
         provider="openai",
         model="gpt-5.4",
         effective_at=STAMP,
@@ -343,12 +353,19 @@ def test_litellm_bad_input_raises_catalog_error(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    with pytest.raises(bf.CatalogError) as info:
-        bf.PricingCatalog.from_litellm(bad_rate, effective_at=STAMP)
-    assert str(info.value) == (
+    message = (
         f"{bad_rate}: entry 'm': key 'input_cost_per_token' must be a finite number >= 0, "
         "got '2.5e-06'"
     )
+    with pytest.raises(bf.CatalogError) as info:
+        bf.PricingCatalog.from_litellm(bad_rate, effective_at=STAMP, strict=True)
+    assert str(info.value) == message
+    # By default the entry is skipped, counted and its message kept.
+    skipped = bf.PricingCatalog.from_litellm(bad_rate, effective_at=STAMP)
+    assert len(skipped) == 0
+    assert skipped.import_report is not None
+    assert skipped.import_report.skipped == {"invalid_value": 1}
+    assert skipped.import_report.problems == (message,)
     with pytest.raises(TypeError):
         bf.PricingCatalog.from_litellm(42, effective_at=STAMP)  # type: ignore[arg-type]
 
@@ -456,32 +473,107 @@ def test_cli_list_merges_catalog_files_in_order(
 
 def test_cli_gaps(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _run(["catalog", "gaps", "--format", "json"]) == 0
-    gaps = {(r["provider"], r["model"]): r["missing"] for r in json.loads(capsys.readouterr().out)}
-    assert gaps[("groq", "llama-3.1-8b-instant")] == "batch, flex"
-    assert gaps[("anthropic", "claude-opus-4-8")] == "flex"
-    assert gaps[("openai", "gpt-4.1")] == "flex"
-    assert ("openai", "gpt-5.4") not in gaps and ("openai", "o3") not in gaps
+    rows = json.loads(capsys.readouterr().out)
+    # The tier rows (missing batch and/or flex) come first for each pair.
+    tiers = {
+        (r["provider"], r["model"]): r["missing"]
+        for r in rows
+        if r["missing"] in ("batch", "flex", "batch, flex")
+    }
+    assert tiers[("groq", "llama-3.1-8b-instant")] == "batch, flex"
+    assert tiers[("anthropic", "claude-opus-4-8")] == "flex"
+    assert tiers[("openai", "gpt-4.1")] == "flex"
+    assert ("openai", "gpt-5.4") not in tiers and ("openai", "o3") not in tiers
     base = _write(tmp_path, "base.toml", BASE)
     overlay = _write(tmp_path, "overlay.toml", OVERLAY)
     assert _run(["catalog", "gaps", "--catalog", base, "--format", "csv"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "provider,model,effective_at,missing",
-        "acme,m1,2025-07-01T00:00:00Z,flex",
-        'acme,m2,2025-01-01T00:00:00Z,"batch, flex"',
+        "provider,model,effective_at,missing,consequence",
+        "acme,m1,2025-07-01T00:00:00Z,flex,no flex tier: eligible segments cannot be projected "
+        "to flex",
+        "acme,m1,2025-07-01T00:00:00Z,batch_cached_input_per_million,batch tier without "
+        "batch_cached_input_per_million: input cached tokens will be priced at the batch input "
+        "rate",
+        "acme,m1,2025-07-01T00:00:00Z,batch_cache_write_per_million,batch tier without "
+        "batch_cache_write_per_million: segments with cache writes are no_batch_tier",
+        'acme,m2,2025-01-01T00:00:00Z,"batch, flex",no batch or flex tier: eligible segments '
+        "cannot be projected to batch or flex",
     ]
     assert _run(["catalog", "gaps", "--catalog", base, "--catalog", overlay]) == 0
     table = capsys.readouterr().out
-    assert "m2" in table and "x" in table and "m1" not in table
+    assert "m2" in table and "x" in table
+
+
+FULL = """
+[[entry]]
+provider = "acme"
+model = "m1"
+input_per_million = 2.0
+output_per_million = 8.0
+batch_input_per_million = 1.0
+batch_output_per_million = 4.0
+batch_cached_input_per_million = 0.1
+batch_cache_write_per_million = 1.25
+flex_input_per_million = 1.0
+flex_output_per_million = 4.0
+flex_cached_input_per_million = 0.1
+flex_cache_write_per_million = 1.25
+effective_at = "2026-01-01T00:00:00Z"
+"""
+
+LONG = """
+[[entry]]
+provider = "acme"
+model = "long"
+input_per_million = 2.0
+output_per_million = 8.0
+long_context_threshold_tokens = 200000
+long_context_input_per_million = 4.0
+long_context_output_per_million = 16.0
+batch_input_per_million = 1.0
+batch_output_per_million = 4.0
+batch_cached_input_per_million = 0.1
+batch_cache_write_per_million = 1.25
+batch_long_context_input_per_million = 2.0
+batch_long_context_output_per_million = 8.0
+batch_long_context_cache_write_per_million = 2.5
+flex_input_per_million = 1.0
+flex_output_per_million = 4.0
+flex_cached_input_per_million = 0.1
+flex_cache_write_per_million = 1.25
+effective_at = "2026-01-01T00:00:00Z"
+"""
 
 
 def test_cli_gaps_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    full = _write(tmp_path, "full.toml", OVERLAY.split('[[entry]]\nprovider = "other"')[0])
+    full = _write(tmp_path, "full.toml", FULL)
     assert _run(["catalog", "gaps", "--catalog", full]) == 0
     assert capsys.readouterr().out == (
-        "No gaps: every model's latest entry has a batch and a flex tier.\n"
+        "No gaps: every model's latest entry has a batch and a flex tier, each with "
+        "cached-input and cache-write rates (and long-context rates where the model has a "
+        "long-context threshold).\n"
     )
     assert _run(["catalog", "gaps", "--catalog", full, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_cli_gaps_long_context(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path, "long.toml", LONG)
+    assert _run(["catalog", "gaps", "--catalog", path, "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["missing"], r["consequence"]) for r in rows] == [
+        (
+            "batch_long_context_cached_input_per_million",
+            "batch long-context tier without batch_long_context_cached_input_per_million: "
+            "input cached tokens will be priced at the batch long-context input rate",
+        ),
+        (
+            "flex_long_context_input_per_million, flex_long_context_output_per_million",
+            "flex tier without flex_long_context_input_per_million, "
+            "flex_long_context_output_per_million: long-context segments are no_batch_tier",
+        ),
+    ]
+    assert {r["model"] for r in rows} == {"long"}
 
 
 def test_cli_check_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
