@@ -147,10 +147,18 @@ def _first_bad_python_value(column: str, values: list[Any]) -> tuple[int, Any, s
     if column in _KEY_COLUMNS:
         ok: tuple[type, ...] = (str,)
         expected = "strings"
-    else:
+    elif column in (*SUMMED_COLUMNS, *CACHE_COLUMNS):
         ok = (int, float)
         expected = "numbers"
+    elif column in ("already_batched", LONG_CONTEXT):
+        ok, expected = (bool,), "booleans"
+    else:  # period_start and columns named by by= / price_at=: Polars decides
+        return None
     for row, value in enumerate(values):
+        if ok == (bool,):
+            if value is not None and not isinstance(value, bool):
+                return row, value, expected
+            continue
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, ok):

@@ -19,7 +19,7 @@ from typing import overload
 
 import polars as pl
 
-from batchframe._catalog import PricingCatalog, resolve_catalog
+from batchframe._catalog import PricingCatalog, resolve_catalog, resolve_expr
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum, when_chain
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
@@ -27,7 +27,6 @@ from batchframe._input import AggregatesLike, EagerAggregatesLike, summed_column
 from batchframe._rules import (
     CACHE_COLUMNS,
     CONTEXTS,
-    DATE_STAMP,
     DEFAULT_BATCH_ELIGIBLE_TAGS,
     LONG_CONTEXT,
     RATE_KINDS,
@@ -170,42 +169,14 @@ def _entries(catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
     return pl.concat([earliest, keyed], how="vertical").sort(_ASOF)
 
 
-def _names(catalog: PricingCatalog) -> pl.LazyFrame:
-    """Every name a catalog model answers to within its provider: its id and its aliases."""
-    frame = catalog.frame.lazy()
-    ids = frame.select(pl.col("provider"), pl.col("model").alias("name"), pl.col("model"))
-    if "aliases" not in catalog.frame.columns:
-        return ids.unique()
-    aliases = frame.select("provider", pl.col("aliases").alias("name"), "model").explode("name")
-    return pl.concat([ids, aliases.drop_nulls("name")]).unique()
-
-
 def resolve_models(pairs: pl.LazyFrame, catalog: PricingCatalog) -> pl.LazyFrame:
     """Distinct ``(provider key, model)`` pairs with the catalog model id each resolves to.
 
-    docs/semantics.md §2: the id itself or an alias of a model of that provider; else,
-    once, the id without a leading ``<provider>/``, without a trailing date stamp
-    (`batchframe._rules.DATE_STAMP`), then without both, each matched the same two ways.
+    The rule is `PricingCatalog.resolve`'s (docs/semantics.md §2), as the one vectorised
+    definition `batchframe._catalog.resolve_expr`.
     """
-    names = _names(catalog).rename({"provider": _PROVIDER_KEY, "model": _CATALOG_MODEL})
-    model = pl.col("model")
-    unprefixed = model.str.strip_prefix(pl.col(_PROVIDER_KEY) + "/")
-    candidates = {
-        "as_is": model,
-        "without_prefix": unprefixed,
-        "without_stamp": model.str.replace(DATE_STAMP, ""),
-        "without_both": unprefixed.str.replace(DATE_STAMP, ""),
-    }
-    resolved = pairs.with_columns(
-        candidate.alias(_tmp(f"name_{step}")) for step, candidate in candidates.items()
-    )
-    found = []
-    for step in candidates:
-        name = _tmp(f"name_{step}")
-        hit = names.rename({"name": name, _CATALOG_MODEL: _tmp(f"model_{step}")})
-        resolved = resolved.join(hit, on=[_PROVIDER_KEY, name], how="left")
-        found.append(pl.col(_tmp(f"model_{step}")))
-    return resolved.select(_PROVIDER_KEY, "model", pl.coalesce(found).alias(_CATALOG_MODEL))
+    resolved = resolve_expr(catalog, pl.col(_PROVIDER_KEY), pl.col("model"))
+    return pairs.with_columns(resolved.alias(_CATALOG_MODEL))
 
 
 def attach_rates(
