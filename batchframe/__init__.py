@@ -7,7 +7,7 @@ from importlib import metadata as _metadata
 
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
-from batchframe._explain import spend_by_status, unpriced_models
+from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
 from batchframe._findings import BatchFinding, as_findings
 from batchframe._input import AggregatesLike, RequestAggregate
 from batchframe._logs import aggregate_request_logs, scan_request_logs
@@ -54,6 +54,7 @@ __all__ = [
     "partial_projection",
     "plot_savings",
     "plot_spend_status",
+    "pricing_assumptions",
     "project_batch_savings",
     "project_batch_savings_with_tags",
     "save_chart",

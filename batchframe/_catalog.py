@@ -1350,7 +1350,7 @@ class PricingCatalog:
             >>> from datetime import datetime
             >>> import batchframe as bf
             >>> bf.catalog().newest_effective_at.date().isoformat()
-            '2026-11-28'
+            '2026-12-01'
             >>> bf.catalog().is_stale(now=datetime(2026, 12, 1))
             False
             >>> bf.catalog().is_stale(max_days=30, now=datetime(2027, 3, 1))

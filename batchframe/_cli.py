@@ -25,7 +25,7 @@ from batchframe._catalog import catalog as default_catalog
 from batchframe._catalog_cli import add_catalog_parser, run_catalog
 from batchframe._display import pretty
 from batchframe._errors import BatchframeError
-from batchframe._explain import spend_by_status, unpriced_models
+from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
 from batchframe._io import (
     FORMATS,
     Files,
@@ -492,6 +492,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         raise CliError(_named(str(exc), where)) from None
     statuses = spend_by_status(classified)
     unpriced = unpriced_models(classified, args.top)
+    assumed = pricing_assumptions(classified)
     if args.chart:
         _chart("plot_spend_status", classified, args.chart)
     if args.format == "json":
@@ -502,6 +503,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
             "top_unpriced_models": unpriced.with_columns(pl.col("status").cast(pl.String)).rows(
                 named=True
             ),
+            "pricing_assumptions": assumed.rows(named=True),
             "total_spend_usd": float(statuses["spend_usd"].sum()),
             "note": NOTE,
         }
@@ -515,8 +517,21 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         + pretty(statuses)
         + "\n\nTop unpriced models (no batch rate in the catalog), by spend\n"
         + (pretty(unpriced) if unpriced.height else "none: every eligible model has a batch rate")
+        + "\n\nWhat the pricing assumed (prompt caching, long prompts)\n"
+        + _assumptions_text(assumed)
         + f"\n\nTotal spend: ${float(statuses['spend_usd'].sum()):,.2f}\n"
     )
+
+
+def _assumptions_text(assumed: pl.DataFrame) -> str:
+    """One line per pricing note that applied, or a line saying none did."""
+    lines = [
+        f"  • {meaning}: {segments:,} segment(s), ${spend:,.2f} of spend"
+        + (" (excluded: no_batch_tier)" if note != "cached_at_input_rate" else "")
+        for note, meaning, segments, spend in assumed.iter_rows()
+        if segments
+    ]
+    return "\n".join(lines) if lines else "  none: every priced segment had the rates it needed"
 
 
 STALE_AFTER_DAYS = 120

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from batchframe._project import SEGMENT_STATUS
+from batchframe._project import PRICING_NOTES, SEGMENT_STATUS
 
-__all__ = ["spend_by_status", "unpriced_models"]
+__all__ = ["pricing_assumptions", "spend_by_status", "unpriced_models"]
 
 
 def spend_by_status(classified: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
@@ -65,5 +65,40 @@ def unpriced_models(classified: pl.DataFrame | pl.LazyFrame, top: int = 10) -> p
         )
         .sort(["spend_usd", "provider", "model"], descending=[True, False, False])
         .head(top)
+        .collect()
+    )
+
+
+def pricing_assumptions(classified: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """What the pricing had to assume or could not do, one row per ``pricing_note``.
+
+    ``cached_at_input_rate``: projected segments whose cached tokens were priced at the
+    tier's input rate (the tier has no cached rate: no cache discount assumed);
+    ``no_cache_write_rate`` / ``no_long_context_rate``: segments excluded
+    (``no_batch_tier``) because the tier has no rate for their cache writes or long
+    prompts. Every note is listed, with zeros where nothing needed it.
+
+    Examples:
+        >>> import batchframe as bf
+        >>> rows = [{"provider": "openai", "model": "gpt-4.1", "tag": "nightly",
+        ...          "input_tokens": 1_000, "cached_input_tokens": 400, "output_tokens": 0,
+        ...          "cost_usd": 1.0, "request_count": 1}]  # gpt-4.1: no batch cached rate
+        >>> bf.pricing_assumptions(bf.classify_segments(rows)).filter(
+        ...     pl.col("segments") > 0).select("pricing_note", "segments", "spend_usd").rows()
+        [('cached_at_input_rate', 1, 1.0)]
+    """
+    frame = classified.lazy() if isinstance(classified, pl.DataFrame) else classified
+    notes = pl.LazyFrame(
+        {"pricing_note": list(PRICING_NOTES), "meaning": list(PRICING_NOTES.values())}
+    )
+    if "pricing_note" not in frame.collect_schema():
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("pricing_note"))
+    counted = frame.group_by("pricing_note").agg(
+        pl.len().cast(pl.UInt64).alias("segments"),
+        pl.col("cost_usd").sum().alias("spend_usd"),
+    )
+    return (
+        notes.join(counted, on="pricing_note", how="left", maintain_order="left")
+        .with_columns(pl.col("segments").fill_null(0), pl.col("spend_usd").fill_null(0.0))
         .collect()
     )

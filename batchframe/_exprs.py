@@ -7,8 +7,14 @@ from collections.abc import Callable, Sequence
 import polars as pl
 
 from batchframe._errors import AggregateError
+from batchframe._rules import WHITESPACE
 
-__all__ = ["checked_narrow", "exact_sum", "when_chain"]
+__all__ = ["checked_narrow", "exact_sum", "provider_key", "when_chain"]
+
+
+def provider_key(provider: pl.Expr) -> pl.Expr:
+    """A provider id as the catalog matches it: trimmed (Unicode whitespace) and lower-cased."""
+    return provider.cast(pl.String).str.strip_chars(WHITESPACE).str.to_lowercase()
 
 
 def when_chain(cases: Sequence[tuple[pl.Expr, pl.Expr]], otherwise: pl.Expr) -> pl.Expr:

@@ -60,7 +60,13 @@ _KEY_COLUMNS = ("provider", "model", "tag")
 #: The counters that add up when segments are folded.
 SUMMED_COLUMNS = ("input_tokens", "output_tokens", "cost_usd", "request_count")
 #: What folding request logs yields: the aggregate columns plus the tier flag.
-FOLDED_LOG_COLUMNS = (*AGGREGATE_COLUMNS, "already_batched")
+FOLDED_LOG_COLUMNS = (
+    *AGGREGATE_COLUMNS,
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "long_context",
+    "already_batched",
+)
 _COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
 
 

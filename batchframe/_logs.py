@@ -14,8 +14,9 @@ from typing import overload
 
 import polars as pl
 
+from batchframe._catalog import PricingCatalog, resolve_catalog, resolve_expr
 from batchframe._errors import AggregateError
-from batchframe._exprs import checked_narrow, exact_sum
+from batchframe._exprs import checked_narrow, exact_sum, provider_key
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
 from batchframe._io import FileFormat, Files, resolve, scan_log_files
 from batchframe._logschema import (
@@ -35,7 +36,10 @@ from batchframe._logschema import (
 from batchframe._presets import PRESETS, Preset, infer_provider, provider_alias
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
+    CACHE_COLUMNS,
+    LONG_CONTEXT,
     RESERVED_PREFIX,
+    Every,
     TagsLike,
     eligible_tag_set,
     parse_every,
@@ -61,7 +65,7 @@ def check_log_columns(names: Sequence[str], where: str = "request logs") -> None
             )
 
 
-_COUNTERS = ("input_tokens", "output_tokens", "request_count")
+_COUNTERS = ("input_tokens", "output_tokens", "request_count", *CACHE_COLUMNS)
 
 
 def _log_sums() -> list[pl.Expr]:
@@ -75,6 +79,62 @@ def _log_sums() -> list[pl.Expr]:
         .otherwise(cost.sum())
         .alias("cost_usd"),
     ]
+
+
+BUCKET = f"{RESERVED_PREFIX}prompt_bucket"
+_BUCKET = BUCKET
+
+
+def long_context_thresholds(catalog: PricingCatalog) -> list[int]:
+    """The catalog's distinct long-context thresholds (prompt tokens), ascending."""
+    frame = catalog.frame
+    if "long_context_threshold_tokens" not in frame.columns:
+        return []
+    column = frame["long_context_threshold_tokens"].drop_nulls().unique().sort()
+    return [int(value) for value in column]
+
+
+def prompt_bucket(input_tokens: pl.Expr, thresholds: Sequence[int]) -> pl.Expr:
+    """How many of the catalog's `thresholds` a request's prompt exceeds (per request).
+
+    Folding requests by this bucket keeps, for every model, the one fact its rates need:
+    whether the prompt is above its own threshold (`long_context_of`), decided per request
+    before the fold, as a model with threshold ``thresholds[j]`` has ``input > t`` exactly
+    when the bucket is above ``j``.
+    """
+    if not thresholds:
+        return pl.lit(0, dtype=pl.UInt8)
+    return pl.sum_horizontal(
+        (input_tokens > threshold).cast(pl.UInt8) for threshold in thresholds
+    ).cast(pl.UInt8)
+
+
+def long_context_of(
+    folded: pl.LazyFrame, catalog: PricingCatalog, thresholds: Sequence[int]
+) -> pl.Expr:
+    """Whether each folded row's requests exceed their model's long-context threshold."""
+    if not thresholds:
+        return pl.lit(False)
+    latest = catalog.latest_frame
+    if "long_context_threshold_tokens" not in latest.columns:
+        return pl.lit(False)
+    positions = {threshold: index for index, threshold in enumerate(thresholds)}
+    by_model = {
+        (provider, model): positions[int(value)]
+        for provider, model, value in latest.select(
+            "provider", "model", "long_context_threshold_tokens"
+        ).iter_rows()
+        if value is not None
+    }
+    if not by_model:
+        return pl.lit(False)
+    keys = [f"{provider}\x1f{model}" for provider, model in by_model]
+    resolved = resolve_expr(catalog, pl.col("provider"), pl.col("model"))
+    key = provider_key(pl.col("provider")) + "\x1f" + resolved
+    position = key.replace_strict(
+        keys, list(by_model.values()), default=None, return_dtype=pl.Int64
+    )
+    return (pl.col(_BUCKET).cast(pl.Int64) > position).fill_null(False)
 
 
 def check_every_column(every: str | None, timestamp: str, names: Sequence[str]) -> None:
@@ -105,7 +165,10 @@ def _already_batched(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
 
 
 def normalize_logs(
-    logs: pl.LazyFrame, where: str = "request logs", origin: Mapping[str, str] | None = None
+    logs: pl.LazyFrame,
+    where: str = "request logs",
+    origin: Mapping[str, str] | None = None,
+    carry: Sequence[str] = (),
 ) -> pl.LazyFrame:
     """Any frame with (mapped) log columns -> exactly `LOG_SCHEMA`: the one cleaning route.
 
@@ -137,6 +200,10 @@ def normalize_logs(
     else:
         count = pl.lit(1, dtype=pl.Int64)
     tokens_in, tokens_out = counted("input_tokens"), counted("output_tokens")
+    cache = [
+        (counted(name) if name in schema else pl.lit(None, dtype=pl.Int64)).fill_null(0).alias(name)
+        for name in CACHE_COLUMNS
+    ]
     cost = parse_money("cost_usd", schema["cost_usd"], origin.get("cost_usd"))
     # A row with neither tokens nor a cost is a torn or empty line, not a $0 request.
     torn = tokens_in.is_null() & tokens_out.is_null() & cost.is_null()
@@ -153,10 +220,12 @@ def normalize_logs(
         _tags(schema, origin),
         tokens_in.fill_null(0).alias("input_tokens"),
         tokens_out.fill_null(0).alias("output_tokens"),
+        *cache,
         cost.alias("cost_usd"),
         count.alias("request_count"),
         timestamp.alias("timestamp"),
         _already_batched(schema, origin).alias("already_batched"),
+        *carry,
     )
 
 
@@ -315,6 +384,7 @@ def aggregate_request_logs(
     every: str | None = None,
     timestamp: str = "timestamp",
     eligible_tags: TagsLike = None,
+    catalog: PricingCatalog | None = None,
 ) -> pl.LazyFrame: ...
 @overload
 def aggregate_request_logs(
@@ -323,6 +393,7 @@ def aggregate_request_logs(
     every: str | None = None,
     timestamp: str = "timestamp",
     eligible_tags: TagsLike = None,
+    catalog: PricingCatalog | None = None,
 ) -> pl.DataFrame: ...
 def aggregate_request_logs(
     logs: LogsLike,
@@ -330,6 +401,7 @@ def aggregate_request_logs(
     every: str | None = None,
     timestamp: str = "timestamp",
     eligible_tags: TagsLike = None,
+    catalog: PricingCatalog | None = None,
 ) -> LogsLike:
     """Fold request logs into the request aggregates of docs/semantics.md §1.
 
@@ -365,21 +437,59 @@ def aggregate_request_logs(
     if timestamp != "timestamp" and timestamp in schema:
         frame = frame.drop("timestamp", strict=False).rename({timestamp: "timestamp"})
         origin["timestamp"] = timestamp
+    cat = resolve_catalog(catalog)
+    thresholds = long_context_thresholds(cat)
+    bucketed = frame.with_columns(prompt_bucket(pl.col("input_tokens"), thresholds).alias(_BUCKET))
+    return fold_requests(bucketed, cat, thresholds, period, eligible_tags, origin, lazy)
+
+
+def fold_requests(
+    frame: pl.LazyFrame,
+    catalog: PricingCatalog,
+    thresholds: Sequence[int],
+    period: Every | None,
+    eligible_tags: TagsLike,
+    origin: Mapping[str, str],
+    lazy: bool,
+) -> LogsLike:
+    """Requests (or folds of them) with their prompt bucket -> aggregates.
+
+    Every engine ends here: the Polars path with its own rows, Spark with its fold of the
+    raw key values (whose bucket it computed per request with `prompt_bucket`'s rule).
+    """
     # Every frame takes the same cleaning (idempotent on the output of scan_request_logs).
-    frame = with_chosen_tag(normalize_logs(frame, origin=origin), eligible_tags)
+    normalized = normalize_logs(frame, origin=origin, carry=[_BUCKET])
+    frame = with_chosen_tag(normalized, eligible_tags)
     keys = [pl.col("provider"), pl.col("model"), pl.col("tag"), pl.col("already_batched")]
+    keys.append(pl.col(_BUCKET))
     if period is not None:
         keys.append(pl.col("timestamp").dt.truncate(period.text).alias("period_start"))
     folded = frame.group_by(keys).agg(_log_sums())
+    return _finish_logs(folded, catalog, thresholds, period is not None, lazy)
+
+
+def _finish_logs(
+    folded: pl.LazyFrame,
+    catalog: PricingCatalog,
+    thresholds: Sequence[int],
+    periods: bool,
+    lazy: bool,
+) -> LogsLike:
+    """The folded requests as aggregates: providers inferred, long context decided, refolded.
+
+    Shared by every engine: Spark hands over its own fold of the same keys.
+    """
     order = list(FOLDED_LOG_COLUMNS)
-    if every is not None:
+    if periods:
         order.append("period_start")
     # Providers the export did not name come from the model id: once per segment. Filling
     # them can make two segments one, so those are folded together again.
     provider = pl.coalesce(pl.col("provider"), infer_provider(pl.col("model")), pl.lit("unknown"))
-    regroup = [name for name in order if name not in SUMMED_COLUMNS]
+    named = folded.with_columns(provider.alias("provider"))
+    long = long_context_of(named, catalog, thresholds).alias(LONG_CONTEXT)
+    regroup = [name for name in order if name not in (*SUMMED_COLUMNS, *CACHE_COLUMNS)]
     folded = (
-        folded.with_columns(provider.alias("provider"))
+        named.with_columns(long)
         .group_by(regroup)
         .agg(_log_sums())
         .with_columns(checked_narrow(name, pl.Int64()) for name in _COUNTERS)

@@ -36,6 +36,9 @@ LOG_SCHEMA = pl.Schema(
         "tags": pl.List(pl.String()),  # every tag of the request, in order; [] when untagged
         "input_tokens": pl.Int64(),
         "output_tokens": pl.Int64(),
+        # of the input tokens, those read from / written to the provider's prompt cache
+        "cached_input_tokens": pl.Int64(),
+        "cache_write_tokens": pl.Int64(),
         "cost_usd": pl.Float64(),
         "request_count": pl.Int64(),  # 1 for a per-request row; N for a pre-counted row
         "timestamp": pl.Datetime(

@@ -21,7 +21,7 @@ import polars as pl
 
 from batchframe._catalog import PricingCatalog, resolve_catalog, resolve_expr
 from batchframe._errors import AggregateError
-from batchframe._exprs import checked_narrow, exact_sum, when_chain
+from batchframe._exprs import checked_narrow, exact_sum, provider_key, when_chain
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
 from batchframe._input import AggregatesLike, EagerAggregatesLike, summed_columns, validated
 from batchframe._rules import (
@@ -33,7 +33,6 @@ from batchframe._rules import (
     RESERVED_PREFIX,
     STATUS_CATEGORIES,
     STATUS_PRECEDENCE,
-    WHITESPACE,
     TagsLike,
     check_by,
     check_tier,
@@ -113,11 +112,6 @@ def folded_sums(schema: pl.Schema) -> list[pl.Expr]:
         pl.col(name).sum() if name == "cost_usd" else exact_sum(name, schema[name])
         for name in summed_columns(schema.names())
     ]
-
-
-def provider_key(provider: pl.Expr) -> pl.Expr:
-    """A provider id as the catalog matches it: trimmed (Unicode whitespace) and lower-cased."""
-    return provider.cast(pl.String).str.strip_chars(WHITESPACE).str.to_lowercase()
 
 
 _EARLIEST = datetime(1, 1, 1, tzinfo=timezone.utc)

@@ -634,8 +634,14 @@ def _epoch_micros(column: Column, dtype: DataType, name: str) -> Column:
     )
 
 
-def _raw_log_fold(spark_df: DataFrame, every: str | None, timestamp: str) -> DataFrame:
-    """The Spark side of the log fold: sums per raw key value (and floored timestamp)."""
+def _raw_log_fold(
+    spark_df: DataFrame, every: str | None, timestamp: str, thresholds: Sequence[int] = ()
+) -> DataFrame:
+    """The Spark side of the log fold: sums per raw key value, prompt bucket (and period).
+
+    The bucket is `batchframe._logs.prompt_bucket`'s rule: how many of the catalog's
+    long-context thresholds a request's prompt exceeds, per request, before the fold.
+    """
     from pyspark.sql import functions as F
 
     schema = _schema(spark_df)
@@ -649,13 +655,28 @@ def _raw_log_fold(spark_df: DataFrame, every: str | None, timestamp: str) -> Dat
         step = F.lit(period.floor_us).cast("bigint")
         columns.append(F.timestamp_micros(micros - F.pmod(micros, step)).alias("timestamp"))
         raw.append("timestamp")
+    prompt = _col("input_tokens").cast("double")
+    bucket = functools.reduce(
+        operator.add,
+        (F.when(prompt > threshold, 1).otherwise(0) for threshold in thresholds),
+        F.lit(0),
+    )
+    columns.append(bucket.cast("tinyint").alias(_logs.BUCKET))
     count = (
         _summed("request_count", schema["request_count"]) if "request_count" in schema else F.lit(1)
     )
     folded = spark_df.groupBy(*columns).agg(
         F.sum(_summed("input_tokens", schema["input_tokens"])).alias("input_tokens"),
         F.sum(_summed("output_tokens", schema["output_tokens"])).alias("output_tokens"),
-        F.sum(_col("cost_usd").cast("double")).alias("cost_usd"),
+        *(
+            F.sum(_summed(name, schema[name])).alias(name)
+            for name in CACHE_COLUMNS
+            if name in schema
+        ),
+        # a request of unknown cost leaves its fold's cost unknown, as in the Polars path
+        F.when(F.count_if(_col("cost_usd").isNull()) > 0, F.lit(None))
+        .otherwise(F.sum(_col("cost_usd").cast("double")))
+        .alias("cost_usd"),
         F.sum(count).alias("request_count"),
     )
     return folded
@@ -671,6 +692,7 @@ def aggregate_request_logs(
     every: str | None = None,
     timestamp: str = "timestamp",
     eligible_tags: TagsLike = None,
+    catalog: PricingCatalog | None = None,
 ) -> DataFrame:
     """`batchframe.aggregate_request_logs` for a Spark DataFrame of request logs.
 
@@ -685,8 +707,15 @@ def aggregate_request_logs(
     """
     _require_pyspark()
     _check_frame(spark_df, "aggregate_request_logs")
-    collected = _collect(_raw_log_fold(spark_df, every, timestamp))
+    cat = resolve_catalog(catalog)
+    thresholds = _logs.long_context_thresholds(cat)
+    collected = _collect(_raw_log_fold(spark_df, every, timestamp, thresholds))
     if every is not None:
         collected = collected.with_columns(pl.col("timestamp").cast(pl.Datetime("us", "UTC")))
-    aggregates = _logs.aggregate_request_logs(collected, every=every, eligible_tags=eligible_tags)
+    collected = collected.with_columns(pl.col(_logs.BUCKET).cast(pl.UInt8))
+    period = parse_every(every) if every is not None else None
+    aggregates = _logs.fold_requests(
+        collected.lazy(), cat, thresholds, period, eligible_tags, {}, lazy=False
+    )
+    assert isinstance(aggregates, pl.DataFrame)
     return to_spark(aggregates, spark_df.sparkSession)

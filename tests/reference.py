@@ -244,3 +244,47 @@ def project(rows, catalog, eligible_tags=None) -> list[dict]:
     findings.sort(key=lambda f: f["tag"].encode("utf-8"))  # ties: byte order
     findings.sort(key=lambda f: -f["projected_savings_usd"])  # stable
     return findings
+
+
+# --------------------------------------------------------------------------
+# docs/semantics.md §3 with prompt caching and long context, one segment at a time
+
+
+def _rate_of(entry, tier: str, long: bool, kind: str):
+    """The catalog key spelled out by hand: [<tier>_][long_context_]<kind>_per_million."""
+    prefix = "" if tier == "standard" else tier + "_"
+    middle = "long_context_" if long else ""
+    return getattr(entry, f"{prefix}{middle}{kind}_per_million", None)
+
+
+def segment_status_and_cost(row: dict, catalog, eligible_tags=None, tier: str = "batch"):
+    """(status, projected cost or None) of one segment, by the rules written out plainly."""
+    if row.get("already_batched"):
+        return "already_batched", None
+    tag = row["tag"]
+    if tag is None:
+        return "untagged", None
+    if tag.lower() not in eligible_set(eligible_tags):
+        return "not_eligible", None
+    entry = catalog.latest(row["provider"].strip().lower(), row["model"])
+    if entry is None:
+        return "unknown_model", None
+    long = bool(row.get("long_context")) and entry.long_context_threshold_tokens is not None
+    rate_in = _rate_of(entry, tier, long, "input")
+    rate_out = _rate_of(entry, tier, long, "output")
+    cached = row.get("cached_input_tokens") or 0
+    written = row.get("cache_write_tokens") or 0
+    rate_write = _rate_of(entry, tier, long, "cache_write")
+    if rate_in is None or rate_out is None or (written > 0 and rate_write is None):
+        return "no_batch_tier", None
+    rate_cached = _rate_of(entry, tier, long, "cached_input")
+    if rate_cached is None:
+        rate_cached = rate_in  # no cache discount assumed
+    uncached = row["input_tokens"] - cached - written
+    cost = (
+        uncached * rate_in / 1e6
+        + cached * rate_cached / 1e6
+        + written * (rate_write or 0.0) / 1e6
+        + row["output_tokens"] * rate_out / 1e6
+    )
+    return "projected", cost

@@ -14,6 +14,9 @@ import pytest
 
 import batchframe as bf
 
+import reference as ref
+from support import given, settings, st
+
 CATALOG = bf.PricingCatalog.parse(
     """
 [[entry]]
@@ -232,3 +235,61 @@ def test_cache_columns_are_optional_and_default_to_none() -> None:
     plain = {k: v for k, v in row.items() if k not in ("cached_input_tokens", "cache_write_tokens")}
     assert math.isclose(cost_of(plain) or 0.0, cost_of(row) or 0.0)
     assert cost_of(plain) == 2.5
+
+
+# -- against the row-by-row reference ---------------------------------------------------------
+
+
+_MODELS = [("anthropic", "claude-sonnet-4-6"), ("openai", "gpt-5.5"), ("acme", "plain")]
+
+
+@st.composite
+def cache_segments(draw: Any) -> dict[str, Any]:
+    provider, model = draw(st.sampled_from(_MODELS))
+    total = draw(st.integers(min_value=0, max_value=2_000_000))
+    cached = draw(st.integers(min_value=0, max_value=total))
+    written = draw(st.integers(min_value=0, max_value=total - cached))
+    return segment(
+        model,
+        provider,
+        tag=draw(st.sampled_from(["nightly", "Bulk", "chat", None])),
+        input_tokens=total,
+        cached_input_tokens=cached,
+        cache_write_tokens=written,
+        output_tokens=draw(st.integers(min_value=0, max_value=500_000)),
+        cost_usd=draw(st.floats(min_value=0, max_value=100, allow_nan=False)),
+        long_context=draw(st.booleans()),
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rows=st.lists(cache_segments(), min_size=1, max_size=8), tier=st.sampled_from(["batch", "flex"])
+)
+def test_statuses_and_costs_match_the_reference(rows: list[dict[str, Any]], tier: str) -> None:
+    got = classified(*rows, tier=tier)
+    for row, status, cost in zip(
+        rows, got["status"].cast(pl.String), got["projected_batch_cost_usd"], strict=True
+    ):
+        want_status, want_cost = ref.segment_status_and_cost(row, CATALOG, tier=tier)
+        assert status == want_status, row
+        if want_cost is None:
+            assert cost is None
+        else:
+            assert cost == pytest.approx(want_cost, rel=1e-9, abs=1e-12), row
+    # and the findings are the folds of those costs
+    findings = bf.project_batch_savings(rows, CATALOG, tier=tier)
+    per_tag: dict[str, list[float]] = {}
+    for row in rows:
+        status, cost = ref.segment_status_and_cost(row, CATALOG, tier=tier)
+        if status == "projected":
+            acc = per_tag.setdefault(row["tag"], [0.0, 0.0])
+            acc[0] += row["cost_usd"]
+            acc[1] += cost
+    want = {tag: v for tag, v in per_tag.items() if v[0] > 0}
+    assert set(findings["tag"]) == set(want)
+    for tag, spend, cost in findings.select(
+        "tag", "eligible_spend_usd", "projected_batch_cost_usd"
+    ).iter_rows():
+        assert spend == pytest.approx(want[tag][0], rel=1e-9)
+        assert cost == pytest.approx(want[tag][1], rel=1e-9, abs=1e-12)

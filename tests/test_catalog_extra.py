@@ -373,11 +373,12 @@ def test_litellm_bad_input_raises_catalog_error(tmp_path: Path) -> None:
 # -- staleness ----------------------------------------------------------------------------
 def test_newest_effective_at_and_is_stale() -> None:
     embedded = bf.catalog()
-    assert embedded.newest_effective_at == datetime(2026, 11, 28, tzinfo=timezone.utc)
-    assert embedded.is_stale(now=datetime(2026, 11, 28, tzinfo=timezone.utc)) is False
+    # the embedded catalog's newest prices were read on 2026-12-01 (pricing.toml)
+    assert embedded.newest_effective_at == datetime(2026, 12, 1, tzinfo=timezone.utc)
+    assert embedded.is_stale(now=datetime(2026, 12, 1, tzinfo=timezone.utc)) is False
     assert embedded.is_stale(now=datetime(2027, 12, 1, tzinfo=timezone.utc)) is True
-    assert embedded.is_stale(now=datetime(2027, 3, 28)) is False  # exactly 120 days: not stale
-    assert embedded.is_stale(now=datetime(2027, 3, 28, 0, 0, 1)) is True
+    assert embedded.is_stale(now=datetime(2027, 3, 31)) is False  # exactly 120 days: not stale
+    assert embedded.is_stale(now=datetime(2027, 3, 31, 0, 0, 1)) is True
     assert embedded.is_stale(30, datetime(2027, 1, 1, tzinfo=timezone.utc)) is True
     assert embedded.is_stale(max_days=400, now=datetime(2027, 12, 1)) is False
     later = datetime.now(timezone.utc) + timedelta(days=1)
@@ -582,7 +583,7 @@ def test_cli_check_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     cat = bf.PricingCatalog.load(path)
     assert capsys.readouterr().out == (
         f"{path}: ok, {len(cat)} entries, {len(cat.pairs())} models, "
-        "newest effective_at 2026-11-28T00:00:00Z\n"
+        "newest effective_at 2026-12-01T00:00:00Z\n"
     )
     base = _write(tmp_path, "base.toml", BASE)
     assert _run(["catalog", "check", base]) == 0

@@ -253,7 +253,8 @@ def test_custom_columns_and_malformed_json(
 ) -> None:
     good = tmp_path / "good.csv"
     good.write_text(
-        'model,prompt,completion,usd,tags\ngpt-5.5,1000000,0,5.0,"[""Nightly""]"\n',
+        # one request of 200k prompt tokens: below gpt-5.5's 272k long-context threshold
+        'model,prompt,completion,usd,tags\ngpt-5.5,200000,0,1.0,"[""Nightly""]"\n',
         encoding="utf-8",
     )
     maps = [
@@ -271,8 +272,8 @@ def test_custom_columns_and_malformed_json(
     (finding,) = json.loads(out)["findings"]
     assert (finding["tag"], finding["eligible_spend_usd"], finding["projected_batch_cost_usd"]) == (
         "Nightly",
-        5.0,
-        2.5,
+        1.0,
+        0.5,  # 200k x 2.50 per 1M
     )
     bad = tmp_path / "bad.csv"
     bad.write_text(

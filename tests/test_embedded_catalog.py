@@ -21,11 +21,11 @@ import datetime as dt
 import json
 import os
 import re
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import tomllib
 
 CATALOG_PATH = Path(__file__).resolve().parents[1] / "pricing.toml"
 LITELLM_PATH = Path(
@@ -69,9 +69,21 @@ HISTORY_ONLY = {
         "cache read 0.20 before Anthropic's 2026-10-07 cut to 0.10 (release notes of "
         "kurofune/claudit v1.9.2 and TheKrush/PromptFuel v1.0.23)"
     ),
-    ("google", "gemini-2.5-pro", "2025-07-07T00:00:00+00:00"): "no context-cache rates before 2026-12-01",
-    ("google", "gemini-2.5-flash", "2025-07-07T00:00:00+00:00"): "no context-cache rates before 2026-12-01",
-    ("google", "gemini-2.5-flash-lite", "2025-07-22T00:00:00+00:00"): "no context-cache rates before 2026-12-01",
+    (
+        "google",
+        "gemini-2.5-pro",
+        "2025-07-07T00:00:00+00:00",
+    ): "no context-cache rates before 2026-12-01",
+    (
+        "google",
+        "gemini-2.5-flash",
+        "2025-07-07T00:00:00+00:00",
+    ): "no context-cache rates before 2026-12-01",
+    (
+        "google",
+        "gemini-2.5-flash-lite",
+        "2025-07-22T00:00:00+00:00",
+    ): "no context-cache rates before 2026-12-01",
 }
 
 
@@ -99,7 +111,11 @@ def _instant(value) -> dt.datetime:
 
 
 def _key(entry: dict) -> tuple[str, str, str]:
-    return (entry["provider"], entry["model"], _instant(entry["effective_at"]).astimezone(dt.timezone.utc).isoformat())
+    return (
+        entry["provider"],
+        entry["model"],
+        _instant(entry["effective_at"]).astimezone(dt.timezone.utc).isoformat(),
+    )
 
 
 def _history(provider: str, model: str) -> list[dict]:
@@ -122,7 +138,9 @@ def resolve(provider: str, model: str) -> str | None:
     trailing date stamp and/or a leading ``<provider>/``."""
     provider = provider.strip().lower()
     models = {e["model"] for e in ENTRIES if e["provider"] == provider}
-    aliases = {a: e["model"] for e in ENTRIES if e["provider"] == provider for a in e.get("aliases", [])}
+    aliases = {
+        a: e["model"] for e in ENTRIES if e["provider"] == provider for a in e.get("aliases", [])
+    }
 
     def match(mid: str) -> str | None:
         if mid in models:
@@ -146,7 +164,9 @@ def D(value) -> Decimal:
 def assert_rates(entry: dict, expected: dict[str, str]) -> None:
     for key, want in expected.items():
         assert key in entry, f"{entry['provider']}/{entry['model']}: missing {key}"
-        assert D(entry[key]) == Decimal(want), f"{entry['provider']}/{entry['model']} {key}: {entry[key]} != {want}"
+        assert D(entry[key]) == Decimal(want), (
+            f"{entry['provider']}/{entry['model']} {key}: {entry[key]} != {want}"
+        )
 
 
 # --------------------------------------------------------------------------
@@ -246,7 +266,9 @@ SPEC_FACTS = [
 ]
 
 
-@pytest.mark.parametrize(("provider", "model", "rates"), SPEC_FACTS, ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(
+    ("provider", "model", "rates"), SPEC_FACTS, ids=lambda v: v if isinstance(v, str) else ""
+)
 def test_spec_fact_rates(provider, model, rates):
     hist = _history(provider, model)
     assert hist, f"{provider}/{model} is not in the embedded catalog"
@@ -271,7 +293,9 @@ def test_groq_llama_8b_has_no_batch_tier():
 
 def test_claude_sonnet_4_5_dated_snapshot_resolves():
     assert resolve("anthropic", "claude-sonnet-4-5-20250929") == "claude-sonnet-4-5"
-    assert "claude-sonnet-4-5-20250929" in latest("anthropic", "claude-sonnet-4-5").get("aliases", [])
+    assert "claude-sonnet-4-5-20250929" in latest("anthropic", "claude-sonnet-4-5").get(
+        "aliases", []
+    )
     assert resolve("anthropic", "claude-sonnet-4-5") == "claude-sonnet-4-5"
     assert resolve(" Anthropic ", "anthropic/claude-sonnet-4-5") == "claude-sonnet-4-5"
 
@@ -296,16 +320,24 @@ def test_gpt_4o_may_snapshot_is_its_own_entry():
     # own entry the date-stamp rule would resolve it to gpt-4o.
     assert resolve("openai", "gpt-4o-2024-05-13") == "gpt-4o-2024-05-13"
     assert "gpt-4o-2024-05-13" not in latest("openai", "gpt-4o").get("aliases", [])
-    assert_rates(latest("openai", "gpt-4o-2024-05-13"), {"input_per_million": "5", "output_per_million": "15"})
+    assert_rates(
+        latest("openai", "gpt-4o-2024-05-13"),
+        {"input_per_million": "5", "output_per_million": "15"},
+    )
 
 
 def test_price_history_is_kept():
     o3 = _history("openai", "o3")
     assert [D(e["input_per_million"]) for e in o3] == [Decimal("10"), Decimal("2")]
-    assert [_instant(e["effective_at"]).date().isoformat() for e in o3] == ["2025-04-16", "2025-06-10"]
+    assert [_instant(e["effective_at"]).date().isoformat() for e in o3] == [
+        "2025-04-16",
+        "2025-06-10",
+    ]
     assert len(_history("mistral", "mistral-medium-latest")) == 2
     assert len(_history("mistral", "ministral-8b-latest")) == 2
-    assert [D(e["cached_input_per_million"]) for e in _history("anthropic", "claude-sonnet-5-5")] == [
+    assert [
+        D(e["cached_input_per_million"]) for e in _history("anthropic", "claude-sonnet-5-5")
+    ] == [
         Decimal("0.2"),
         Decimal("0.1"),
     ]
@@ -332,20 +364,30 @@ def test_existing_non_llm_provider_rows_kept():
 # Consistency rules (what the parser enforces), for every entry
 
 
-@pytest.mark.parametrize("index", range(len(ENTRIES)), ids=lambda i: f"{ENTRIES[i]['provider']}/{ENTRIES[i]['model']}#{i}")
+@pytest.mark.parametrize(
+    "index",
+    range(len(ENTRIES)),
+    ids=lambda i: f"{ENTRIES[i]['provider']}/{ENTRIES[i]['model']}#{i}",
+)
 def test_entry_is_consistent(index):
     entry = ENTRIES[index]
     name = f"entry {index} ({entry.get('provider')}/{entry.get('model')})"
-    assert REQUIRED_KEYS <= set(entry), f"{name}: missing {REQUIRED_KEYS - set(entry)}"
+    assert set(entry) >= REQUIRED_KEYS, f"{name}: missing {REQUIRED_KEYS - set(entry)}"
     assert set(entry) <= ALLOWED_KEYS, f"{name}: unknown keys {set(entry) - ALLOWED_KEYS}"
     provider = entry["provider"]
     assert isinstance(provider, str) and provider == provider.strip().lower() and provider, name
-    assert isinstance(entry["model"], str) and entry["model"] == entry["model"].strip() and entry["model"], name
+    assert (
+        isinstance(entry["model"], str)
+        and entry["model"] == entry["model"].strip()
+        and entry["model"]
+    ), name
     _instant(entry["effective_at"])
 
     for key in RATE_KEYS & set(entry):
         value = entry[key]
-        assert isinstance(value, (int, float)) and not isinstance(value, bool), f"{name}: {key}={value!r}"
+        assert isinstance(value, (int, float)) and not isinstance(value, bool), (
+            f"{name}: {key}={value!r}"
+        )
         assert value >= 0, f"{name}: {key} negative"
 
     for tier in TIERS:
@@ -356,17 +398,25 @@ def test_entry_is_consistent(index):
             assert has_in == has_out, f"{name}: {prefix or 'standard '}input/output pair incomplete"
             for kind in ("cached_input", "cache_write"):
                 if f"{prefix}{kind}_per_million" in entry:
-                    assert has_in and has_out, f"{name}: {prefix}{kind} without its tier/context pair"
+                    assert has_in and has_out, (
+                        f"{name}: {prefix}{kind} without its tier/context pair"
+                    )
             if ctx and has_in:
                 # a long-context tier only where the same tier exists for short prompts
-                assert f"{tier}input_per_million" in entry, f"{name}: {prefix} without {tier or 'standard'} rates"
+                assert f"{tier}input_per_million" in entry, (
+                    f"{name}: {prefix} without {tier or 'standard'} rates"
+                )
 
     has_long = any("long_context_" in k for k in RATE_KEYS & set(entry))
     if has_long:
-        assert "long_context_threshold_tokens" in entry, f"{name}: long-context rates without a threshold"
+        assert "long_context_threshold_tokens" in entry, (
+            f"{name}: long-context rates without a threshold"
+        )
     if "long_context_threshold_tokens" in entry:
         thr = entry["long_context_threshold_tokens"]
-        assert isinstance(thr, int) and not isinstance(thr, bool) and thr > 0, f"{name}: threshold {thr!r}"
+        assert isinstance(thr, int) and not isinstance(thr, bool) and thr > 0, (
+            f"{name}: threshold {thr!r}"
+        )
         assert has_long, f"{name}: threshold without long-context rates"
     if "prompt_cache_min_tokens" in entry:
         pcm = entry["prompt_cache_min_tokens"]
@@ -440,7 +490,9 @@ def litellm_rates(row: dict) -> tuple[dict[str, Decimal], int | None]:
         ctx = "long_context_" if m.group(2) else ""
         if m.group(2):
             threshold = int(m.group(2)) * 1000
-        rates[f"{_LL_TIER[m.group(3)]}{ctx}{_LL_KIND[m.group(1)]}_per_million"] = (D(value) * 1_000_000).normalize()
+        rates[f"{_LL_TIER[m.group(3)]}{ctx}{_LL_KIND[m.group(1)]}_per_million"] = (
+            D(value) * 1_000_000
+        ).normalize()
     pairs = {
         k[: -len("input_per_million")]
         for k in rates
@@ -448,7 +500,11 @@ def litellm_rates(row: dict) -> tuple[dict[str, Decimal], int | None]:
         and not k.endswith("cached_input_per_million")
         and k[: -len("input_per_million")] + "output_per_million" in rates
     }
-    rates = {k: v for k, v in rates.items() if any(k == f"{p}{kind}_per_million" for p in pairs for kind in KINDS)}
+    rates = {
+        k: v
+        for k, v in rates.items()
+        if any(k == f"{p}{kind}_per_million" for p in pairs for kind in KINDS)
+    }
     if not any("long_context_" in k for k in rates):
         threshold = None
     return rates, threshold
@@ -469,7 +525,9 @@ def _llm_entries():
     return [e for e in ENTRIES if e["provider"] in LLM_PROVIDERS]
 
 
-@pytest.mark.parametrize("entry", _llm_entries(), ids=lambda e: f"{e['provider']}/{e['model']}@{e['effective_at']}")
+@pytest.mark.parametrize(
+    "entry", _llm_entries(), ids=lambda e: f"{e['provider']}/{e['model']}@{e['effective_at']}"
+)
 def test_standard_rates_equal_litellm(litellm, entry):
     key = _key(entry)
     row = litellm.get(litellm_key(entry["provider"], entry["model"]))
@@ -478,9 +536,11 @@ def test_standard_rates_equal_litellm(litellm, entry):
     got = {k: D(entry[k]) for k in ("input_per_million", "output_per_million")}
     same = all(got[k] == want.get(k) for k in got)
     if key in LITELLM_DEVIATIONS:
-        assert not same, f"{key} is listed as a deviation but equals LiteLLM: drop it from LITELLM_DEVIATIONS"
+        assert not same, (
+            f"{key} is listed as a deviation but equals LiteLLM: drop it from LITELLM_DEVIATIONS"
+        )
     else:
-        assert same, f"{key}: {got} != LiteLLM {({k: want.get(k) for k in got})}"
+        assert same, f"{key}: {got} != LiteLLM { ({k: want.get(k) for k in got}) }"
 
 
 @pytest.mark.parametrize(
@@ -493,9 +553,9 @@ def test_newest_entry_carries_litellm_rates(litellm, pair):
     want, threshold = litellm_rates(litellm[litellm_key(*pair)])
     got = {k: D(v).normalize() for k, v in entry.items() if k in RATE_KEYS}
     assert got == want, (
-        f"{pair}: only in catalog {({k: got[k] for k in got.keys() - want.keys()})}, "
-        f"only in LiteLLM {({k: want[k] for k in want.keys() - got.keys()})}, "
-        f"different {({k: (got[k], want[k]) for k in got.keys() & want.keys() if got[k] != want[k]})}"
+        f"{pair}: only in catalog { ({k: got[k] for k in got.keys() - want.keys()}) }, "
+        f"only in LiteLLM { ({k: want[k] for k in want.keys() - got.keys()}) }, "
+        f"different { ({k: (got[k], want[k]) for k in got.keys() & want.keys() if got[k] != want[k]}) }"
     )
     assert entry.get("long_context_threshold_tokens") == threshold, pair
     ll_min = litellm[litellm_key(*pair)].get("prompt_cache_min_tokens")
@@ -513,7 +573,9 @@ def test_older_entries_are_listed(litellm):
             want, _ = litellm_rates(litellm[litellm_key(provider, model)])
             got = {k: D(v).normalize() for k, v in entry.items() if k in RATE_KEYS}
             if got != want:
-                assert key in LITELLM_DEVIATIONS or key in HISTORY_ONLY, f"unlisted difference from LiteLLM: {key}"
+                assert key in LITELLM_DEVIATIONS or key in HISTORY_ONLY, (
+                    f"unlisted difference from LiteLLM: {key}"
+                )
 
 
 def test_aliases_priced_like_litellm_dated_rows(litellm):

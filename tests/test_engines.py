@@ -29,13 +29,14 @@ T1 = datetime(2026, 6, 15, 8, tzinfo=UTC)
 
 # (provider, model, tags, input, output, cost, service_tier, timestamp)
 ROWS: list[tuple[Any, ...]] = [
-    (" OpenAI ", "gpt-5.5", ["nightly"], 1_000_000, 0, 5.0, None, T0),  # trimmed, lower-cased
-    ("openai\u00a0", "gpt-5.5", ["Nightly"], 1_000_000, 0, 5.0, None, T1),  # NBSP, mixed case
+    (" OpenAI ", "gpt-5.5", ["nightly"], 100_000, 0, 5.0, None, T0),  # trimmed, lower-cased
+    ("openai\u00a0", "gpt-5.5", ["Nightly"], 100_000, 0, 5.0, None, T1),  # NBSP, mixed case
     ("openai", "gpt-5.5", ["team-a", "Bulk"], 0, 1_000_000, 30.0, None, T0),  # first eligible
     ("openai", "gpt-5.5", ["  ", "bul\u212a"], 0, 1_000_000, 30.0, "default", T1),  # KELVIN SIGN
-    ("openai", "gpt-5.5", None, 1_000_000, 1_000_000, 35.0, None, T0),  # null tag list
-    ("openai", "gpt-5.5", [], 1_000_000, 1_000_000, 35.0, None, T1),  # untagged
-    ("openai", "gpt-5.5", ["nightly"], 1_000_000, 0, 2.5, "Batch ", T0),  # already batched
+    ("openai", "gpt-5.5", None, 100_000, 1_000_000, 35.0, None, T0),  # null tag list
+    ("openai", "gpt-5.5", [], 100_000, 1_000_000, 35.0, None, T1),  # untagged
+    ("openai", "gpt-5.5", ["nightly"], 100_000, 0, 2.5, "Batch ", T0),  # already batched
+    ("openai", "gpt-5.5", [], 300_000, 0, 1.5, None, T1),  # a long prompt (> 272k), untagged
     ("anthropic", "claude-opus-4-8", ["background"], 1_000_000, 1_000_000, 30.0, "flex", T1),
     (None, "claude-opus-4-8", ["background"], 1_000_000, 0, 5.0, None, T0),  # provider inferred
     ("", "claude-opus-4-8", ["chat"], 1_000_000, 0, 5.0, None, T1),  # not eligible
@@ -45,22 +46,23 @@ ROWS: list[tuple[Any, ...]] = [
 TOTAL = sum(row[5] for row in ROWS)  # 183.63
 
 # Hand-computed findings of the default projection (tag, spend, batch cost, requests):
-#   nightly    row 0 (gpt-5.5, 1M in at 2.50)           -> spend 5, cost 2.5, 1 request
-#   Nightly    row 1 (a finding of its own: case kept)   -> spend 5, cost 2.5, 1 request
+#   nightly    row 0 (gpt-5.5, 100k in at 2.50)         -> spend 5, cost 0.25, 1 request
+#   Nightly    row 1 (a finding of its own: case kept)   -> spend 5, cost 0.25, 1 request
 #   Bulk       row 2 (1M out at 15.00)                  -> spend 30, cost 15.0, 1 request
 #   bulK       row 3 (tag "bul\u212a": blank tag dropped) -> spend 30, cost 15.0, 1 request
 #   background row 8 (1M in at 2.50; row 7 ran on flex) -> spend 5, cost 2.5, 1 request
-# Order: savings descending, ties by tag in byte order ("B" < "N" < "b" < "n").
+# Order: savings descending (15, 15, 4.75, 4.75, 2.5), ties by tag in byte order
+# ("B" < "b", "N" < "n").
 EXPECTED = [
     ("Bulk", 30.0, 15.0, 1),
     ("bul\u212a", 30.0, 15.0, 1),
-    ("Nightly", 5.0, 2.5, 1),
+    ("Nightly", 5.0, 0.25, 1),
+    ("nightly", 5.0, 0.25, 1),
     ("background", 5.0, 2.5, 1),
-    ("nightly", 5.0, 2.5, 1),
 ]
 STATUSES = {
     "projected": 30.0 + 30.0 + 10.0 + 5.0,
-    "untagged": 70.0,
+    "untagged": 70.0 + 1.5,
     "already_batched": 2.5 + 30.0,
     "not_eligible": 5.0,
     "unknown_model": 1.0,
@@ -249,7 +251,7 @@ def test_categorical_tags_and_price_history_agree() -> None:
     # nightly in March at the January rates (4.00 per 1M in), Nightly in June at the May
     # rates (2.50)
     nightly = plain.filter(pl.col("tag").str.to_lowercase() == "nightly").sort("period_start")
-    assert nightly["projected_batch_cost_usd"].to_list() == [4.0, 2.5]
+    assert nightly["projected_batch_cost_usd"].to_list() == [0.4, 0.25]  # 100k tokens each
 
 
 # -- Spark -------------------------------------------------------------------------------------

@@ -315,15 +315,16 @@ def test_list_tags_are_normalised_like_every_other_input() -> None:
             "provider": [" OpenAI ", "openai\u00a0"],
             "model": ["gpt-5.5", "gpt-5.5"],
             "tags": [["  ", " nightly "], ["nightly"]],
-            "input_tokens": [1_000_000, 1_000_000],
+            "input_tokens": [200_000, 200_000],  # short prompts (gpt-5.5: 272k threshold)
             "output_tokens": [0, 0],
-            "cost_usd": [5.0, 5.0],
+            "cost_usd": [1.0, 1.0],
         }
     )
     folded = bf.aggregate_request_logs(logs)
     assert folded.select("provider", "tag", "request_count").rows() == [("openai", "nightly", 2)]
     findings = bf.project_batch_savings(folded)
-    assert findings.select("tag", "projected_savings_usd").rows() == [("nightly", 5.0)]
+    # 400k x 2.50 per 1M = 1.00 at batch rates, against 2.00 paid
+    assert findings.select("tag", "projected_savings_usd").rows() == [("nightly", 1.0)]
 
 
 def test_blank_tags_are_dropped_through_a_column_map_and_a_preset(tmp_path: Path) -> None:
