@@ -285,3 +285,59 @@ def test_spark_agrees_with_polars(spark: Any, options: dict[str, Any], tmp_path:
     spark_rows = sorted(bfs._collect(aggregates).rows(), key=repr)
     polars_rows = sorted(bf.aggregate_request_logs(logs_frame(), every=every).rows(), key=repr)
     assert spark_rows == polars_rows
+
+
+@pytest.mark.spark
+@pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas")
+@pytest.mark.parametrize("tier", ["batch", "flex"])
+def test_spark_prices_cache_and_long_context_like_polars(spark: Any, tier: str) -> None:
+    import batchframe.spark as bfs
+
+    def row(model: str, tag: str | None, **values: Any) -> dict[str, Any]:
+        base = {
+            "provider": "anthropic" if model.startswith("claude") else "openai",
+            "model": model,
+            "tag": tag,
+            "input_tokens": 100_000,
+            "output_tokens": 1_000,
+            "cost_usd": 1.0,
+            "request_count": 1,
+            "cached_input_tokens": 0,
+            "cache_write_tokens": 0,
+            "long_context": False,
+        }
+        return {**base, **values}
+
+    aggregates = pl.DataFrame(
+        [
+            row("claude-sonnet-4-6", "nightly", cached_input_tokens=90_000),
+            # every key unique: Spark's drill-down is one row per distinct segment key
+            row("claude-sonnet-4-6", "Nightly", cache_write_tokens=20_000),
+            row("claude-sonnet-4-5-20250929", "bulk", cached_input_tokens=10_000),  # by alias
+            row("gpt-5.5", "nightly", input_tokens=300_000, long_context=True),
+            row("gpt-5.5", "bulk", input_tokens=300_000, cached_input_tokens=200_000),
+            row("gpt-4.1", "bulk", cached_input_tokens=50_000),  # no cached rate at batch
+            row("gpt-5.5", None, input_tokens=500_000, long_context=True),
+        ]
+    )
+    sdf = bfs.to_spark(aggregates, spark)
+    assert_same(
+        bfs.project_batch_savings(sdf, tier=tier), bf.project_batch_savings(aggregates, tier=tier)
+    )
+    want = bf.classify_segments(aggregates, tier=tier)
+    got = bfs.classify_segments(sdf, tier=tier)
+    columns = [
+        "model",
+        "tag",
+        "status",
+        "projected_batch_cost_usd",
+        "catalog_model",
+        "pricing_note",
+    ]
+
+    def rows_of(frame: pl.DataFrame) -> list[tuple[Any, ...]]:
+        return sorted(
+            frame.select(columns).with_columns(pl.col("status").cast(pl.String)).rows(), key=repr
+        )
+
+    assert rows_of(got) == rows_of(want)
