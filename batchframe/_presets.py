@@ -322,8 +322,12 @@ def _usage_sum(preset: str, schema: pl.Schema, name: str, keys: _Keys) -> pl.Exp
     Every selected entry must be a whole number >= 0 (the `parse_count` rule): anything else
     raises `AggregateError` at collect time, naming the column and the value.
     """
-    dtype = schema[name]
+    dtype: pl.DataType = schema[name]
     col = pl.col(name)
+    map_type = getattr(pl, "Map", None)  # Polars >= 2 reads a Parquet map as its own Map dtype
+    if map_type is not None and isinstance(dtype, map_type):
+        col = col.to_physical()  # List(Struct(key, value)), as older Polars reads it
+        dtype = pl.List(pl.Struct({"key": dtype.key, "value": dtype.value}))
     if dtype == pl.Null:
         return pl.lit(0, dtype=pl.Int64)
     if isinstance(dtype, pl.Struct):
