@@ -1,8 +1,9 @@
 """Presets: map a known LLM request-log export onto batchframe's log columns.
 
 A preset is a function ``(raw LazyFrame, its schema) -> LazyFrame`` that renames and
-reshapes one export's columns into ``model, tags, input_tokens, output_tokens, cost_usd``
-and, where the export has them, ``provider, request_count, timestamp, already_batched``.
+reshapes one export's columns into ``model, tags, input_tokens, output_tokens, cost_usd,
+cached_input_tokens, cache_write_tokens`` and, where the export has them, ``provider,
+request_count, timestamp, already_batched``.
 ``batchframe._logs.scan_request_logs`` then casts the result to ``LOG_SCHEMA``. Every step is
 a Polars expression: no per-row Python, so presets stay lazy and streamable.
 
@@ -36,6 +37,12 @@ Decisions (documented here because no export contract settles them):
   spend totals equal the export's (failed requests normally cost 0). Langfuse keeps observations
   of type ``GENERATION`` and ``EMBEDDING`` (both are billed model calls; embeddings have Batch
   APIs too) and drops spans, events, tools, agents etc.; with no ``type`` column every row is kept.
+* **Prompt cache.** ``input_tokens`` counts every input token, cache reads and writes included
+  (SPEC §1); ``cached_input_tokens`` / ``cache_write_tokens`` are the tokens read from / written
+  to the provider's prompt cache (0 when the export has no such field). LiteLLM's
+  ``prompt_tokens`` already include both; Langfuse's usage buckets and Helicone's
+  ``prompt_tokens`` exclude them, so those presets add them back. Each preset's docstring and
+  docs/presets.md give the fields and their sources.
 * **Tokens and cost.** Missing token counts count as 0 (LiteLLM's columns default to 0; a failed
   Helicone request has none). Missing cost stays null (Langfuse leaves ``total_cost`` null when it
   cannot price a call); the caller decides what to do with it.
@@ -479,6 +486,19 @@ def litellm_spendlogs(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     ``prompt_tokens``/``completion_tokens`` -> tokens, ``spend`` -> cost_usd, ``startTime`` ->
     timestamp, ``custom_llm_provider`` -> provider. Failed requests are kept (their spend is 0).
     already_batched: see the module docstring (``call_type``, ``metadata`` service tier).
+
+    Prompt cache (``metadata``: JSON text in a DB/CSV dump, a struct in Parquet/NDJSON):
+    cached_input_tokens = the first non-zero of ``usage_object.cache_read_input_tokens``,
+    ``usage_object.prompt_tokens_details.cached_tokens``, then the same two under
+    ``additional_usage_values``; cache_write_tokens likewise from ``cache_creation_input_tokens``,
+    ``prompt_tokens_details.cache_write_tokens`` / ``.cache_creation_tokens``. Sources (litellm
+    1.110.2 wheel): ``litellm/proxy/spend_tracking/spend_tracking_utils.py`` (``usage_object``
+    and ``additional_usage_values`` in the metadata), ``litellm/types/utils.py`` (``Usage``),
+    ``litellm/litellm_core_utils/llm_cost_calc/cache_tokens.py`` (the read/write lookup order).
+    input_tokens = ``prompt_tokens``, which LiteLLM computes to include reads and writes
+    (``litellm/llms/anthropic/chat/transformation.py`` ``calculate_usage``; OpenAI's
+    ``prompt_tokens`` include ``cached_tokens``), except on rows of older releases that left
+    the writes out (see `_litellm_input`).
     """
     name = "litellm-spendlogs"
     for column in ("model", "request_tags", "prompt_tokens", "completion_tokens", "spend"):
@@ -525,6 +545,14 @@ def litellm_daily_tag_spend(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame
     ``spend`` -> cost_usd, ``api_requests`` -> request_count, ``date`` (``YYYY-MM-DD``) ->
     timestamp at midnight UTC. Caution: LiteLLM writes a request with N tags to N rows, each with
     the full spend, so totals across tags double-count (and untagged requests are absent).
+
+    Prompt cache: ``cache_read_input_tokens`` -> cached_input_tokens,
+    ``cache_creation_input_tokens`` -> cache_write_tokens (absent in older tables: 0).
+    ``prompt_tokens`` is the sum of the spend logs' ``prompt_tokens`` (LiteLLM
+    ``litellm/proxy/db/db_spend_update_writer.py``: ``prompt_tokens=payload["prompt_tokens"]``,
+    the cache columns from ``extract_cache_read_tokens`` / ``extract_cache_creation_tokens`` of
+    the ``usage_object``), so it already includes both; the older-release correction of the
+    spend logs (`_litellm_input`) applies to the day's sums.
     """
     name = "litellm-daily-tag-spend"
     for column in ("model", "tag", "prompt_tokens", "completion_tokens", "spend", "api_requests"):
@@ -572,10 +600,18 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     ``packages/shared/src/server/repositories/observations_converters.ts`` (UI export: ``startTime``,
     ``model``, ``usageDetails``/``inputUsage``/``outputUsage``, ``totalCost``, ``traceTags``).
 
-    Keeps ``type`` GENERATION and EMBEDDING rows. input_tokens / output_tokens = the sum of the
-    usage-details entries whose key starts with ``input`` / ``output`` (Langfuse's own rule), or
-    ``inputUsage``/``outputUsage`` when present. No provider column exists: it is inferred from
-    the model id. The legacy ``observations/`` export has no tags: use ``observations_v2`` or join
+    Keeps ``type`` GENERATION and EMBEDDING rows. Langfuse's usage buckets are separate (its
+    ingestion subtracts each ``*_tokens_details`` entry from ``input`` / ``output``:
+    ``packages/shared/src/server/ingestion/types.ts``), so input_tokens = the sum of every
+    input-side entry: keys starting with ``input``, plus the cache keys outside that rule
+    (``cache_read_input_tokens``, ``cache_creation_input_tokens``, ``cached_modality_*``);
+    output_tokens = the entries starting with ``output``. cached_input_tokens =
+    ``input_cached_tokens`` + ``input_cache_read`` + ``cache_read_input_tokens`` +
+    ``cached_modality_*``; cache_write_tokens = ``input_cache_creation`` + ``input_cache_write`` +
+    ``cache_creation_input_tokens`` (sources in docs/presets.md §3). ``usage_details`` wins over
+    ``inputUsage``/``outputUsage`` (Langfuse's sums of the ``input*``/``output*`` keys, which
+    lose the other cache keys); those are used, with no cache split, only without usage
+    details. No provider column exists: it is inferred from the model id. The legacy ``observations/`` export has no tags: use ``observations_v2`` or join
     ``traces.tags`` on ``trace_id`` first.
     """
     name = "langfuse-observations"
@@ -662,6 +698,12 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         ``request_created_at`` -> timestamp, ``provider`` (JSON export only; the CSV has none,
         so the provider is inferred from the model) -> provider, one property of
         ``request_properties`` -> tags. Non-2xx rows are kept.
+
+        Prompt cache (``HeliconeRequest``): ``prompt_cache_read_tokens`` -> cached_input_tokens,
+        ``prompt_cache_write_tokens`` -> cache_write_tokens (absent, e.g. in the CSV: 0).
+        Helicone's ``prompt_tokens`` are the uncached tokens only (``packages/cost/index.ts``
+        ``costOfPrompt`` prices ``promptTokens`` as "fresh, uncached" and the two cache counts
+        on top), so input_tokens = ``prompt_tokens`` + reads + writes.
         """
         name = "helicone"
         _pick(name, schema, "model", "response_model", "request_model")
