@@ -1,8 +1,9 @@
 """Presets: map a known LLM request-log export onto batchframe's log columns.
 
 A preset is a function ``(raw LazyFrame, its schema) -> LazyFrame`` that renames and
-reshapes one export's columns into ``model, tags, input_tokens, output_tokens, cost_usd``
-and, where the export has them, ``provider, request_count, timestamp, already_batched``.
+reshapes one export's columns into ``model, tags, input_tokens, output_tokens, cost_usd,
+cached_input_tokens, cache_write_tokens`` and, where the export has them, ``provider,
+request_count, timestamp, already_batched``.
 ``batchframe._logs.scan_request_logs`` then casts the result to ``LOG_SCHEMA``. Every step is
 a Polars expression: no per-row Python, so presets stay lazy and streamable.
 
@@ -36,6 +37,12 @@ Decisions (documented here because no export contract settles them):
   spend totals equal the export's (failed requests normally cost 0). Langfuse keeps observations
   of type ``GENERATION`` and ``EMBEDDING`` (both are billed model calls; embeddings have Batch
   APIs too) and drops spans, events, tools, agents etc.; with no ``type`` column every row is kept.
+* **Prompt cache.** ``input_tokens`` counts every input token, cache reads and writes included
+  (SPEC §1); ``cached_input_tokens`` / ``cache_write_tokens`` are the tokens read from / written
+  to the provider's prompt cache (0 when the export has no such field). LiteLLM's
+  ``prompt_tokens`` already include both; Langfuse's usage buckets and Helicone's
+  ``prompt_tokens`` exclude them, so those presets add them back. Each preset's docstring and
+  docs/presets.md give the fields and their sources.
 * **Tokens and cost.** Missing token counts count as 0 (LiteLLM's columns default to 0; a failed
   Helicone request has none). Missing cost stays null (Langfuse leaves ``total_cost`` null when it
   cannot price a call); the caller decides what to do with it.
@@ -56,7 +63,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 import polars as pl
 
@@ -64,6 +71,7 @@ from batchframe._errors import AggregateError
 from batchframe._exprs import when_chain
 from batchframe._logschema import (
     NO_TAGS,
+    checked_parse,
     clean_text,
     parse_count,
     parse_money,
@@ -279,38 +287,140 @@ def _any_flag(flags: Sequence[pl.Expr]) -> pl.Expr:
     return pl.any_horizontal(flags).fill_null(False) if len(flags) > 1 else flags[0]
 
 
-def _usage_sum(preset: str, schema: pl.Schema, name: str, prefix: str) -> pl.Expr:
-    """Sum of the usage-details entries whose key starts with ``prefix`` (Langfuse's rule)."""
-    dtype = schema[name]
+class _Keys(NamedTuple):
+    """A set of usage-details keys: those starting with one of ``prefixes`` or equal to a name."""
+
+    prefixes: tuple[str, ...]
+    names: tuple[str, ...]
+
+    def matches(self, key: str) -> bool:
+        return key.startswith(self.prefixes) or key in self.names
+
+    def expr(self, key: pl.Expr) -> pl.Expr:
+        hits = [key.str.starts_with(p) for p in self.prefixes] + [key.is_in(self.names)]
+        return pl.any_horizontal(hits).fill_null(False)
+
+
+# Langfuse usage-details keys (docs/presets.md §3 gives the source of each):
+# cache reads: ``input_cached_tokens`` (server-side OpenAI ``prompt_tokens_details.cached_tokens``
+# / ``input_tokens_details.cached_tokens``, and the OTel/AI-SDK path), ``input_cache_read``
+# (LangChain ``input_token_details.cache_read``, Bedrock, pydantic-ai), ``cache_read_input_tokens``
+# (raw Anthropic usage, e.g. Bedrock-Anthropic through LangChain), ``cached_modality_*`` (Vertex
+# through LangChain); cache writes: ``input_cache_creation``, ``input_cache_write`` (Bedrock),
+# ``cache_creation_input_tokens`` (raw Anthropic usage).
+_LANGFUSE_READ_NAMES = ("input_cached_tokens", "input_cache_read", "cache_read_input_tokens")
+_LANGFUSE_READ_PREFIXES = ("cached_modality_",)
+_LANGFUSE_WRITE_NAMES = ("input_cache_creation", "input_cache_write", "cache_creation_input_tokens")
+#: Every input-side bucket: Langfuse's own ``input*`` rule plus the cache keys it does not cover.
+_LANGFUSE_INPUT = _Keys(
+    ("input", *_LANGFUSE_READ_PREFIXES), _LANGFUSE_READ_NAMES + _LANGFUSE_WRITE_NAMES
+)
+_LANGFUSE_OUTPUT = _Keys(("output",), ())
+_LANGFUSE_READ = _Keys(_LANGFUSE_READ_PREFIXES, _LANGFUSE_READ_NAMES)
+_LANGFUSE_WRITE = _Keys((), _LANGFUSE_WRITE_NAMES)
+
+_JSON_NUMBER_ENTRY = r'"(?:[^"\\]|\\.)*"\s*:\s*[^,}\]\s]+'
+
+
+def _usage_sum(preset: str, schema: pl.Schema, name: str, keys: _Keys) -> pl.Expr:
+    """Sum of the usage-details entries whose key is in ``keys``, as Int64 (absent -> 0).
+
+    The details may be a Struct, JSON text or a Parquet map (``List(Struct(key, value))``).
+    Every selected entry must be a whole number >= 0 (the `parse_count` rule): anything else
+    raises `AggregateError` at collect time, naming the column and the value.
+    """
+    dtype: pl.DataType = schema[name]
     col = pl.col(name)
+    map_type = getattr(pl, "Map", None)  # Polars >= 2 reads a Parquet map as its own Map dtype
+    if map_type is not None and isinstance(dtype, map_type):
+        col = col.to_physical()  # List(Struct(key, value)), as older Polars reads it
+        dtype = pl.List(pl.Struct({"key": dtype.key, "value": dtype.value}))
     if dtype == pl.Null:
         return pl.lit(0, dtype=pl.Int64)
     if isinstance(dtype, pl.Struct):
-        parts = [
-            col.struct.field(f.name).cast(pl.Float64)
-            for f in dtype.fields
-            if f.name.startswith(prefix)
-        ]
-        if not parts:
+        fields = [f for f in dtype.fields if keys.matches(f.name)]
+        for f in fields:
+            if not (f.dtype.is_numeric() or f.dtype in (pl.String, pl.Null)):
+                raise _fail(
+                    preset, schema, f"column {name!r}: key {f.name!r} holds {f.dtype}, not a count"
+                )
+        if not fields:
             return pl.lit(0, dtype=pl.Int64)
-        total = pl.sum_horizontal(parts)
+        raw = pl.concat_list([col.struct.field(f.name).cast(pl.String) for f in fields])
     elif dtype == pl.String:  # JSON text: '{"input": 500, "output": 120}'
-        entries = col.str.extract_all(rf'"{prefix}[^"]*"\s*:\s*[-+0-9.eE]+')
-        numbers = entries.list.eval(
-            pl.element().str.extract(r":\s*([-+0-9.eE]+)$", 1).cast(pl.Float64)
+        entry = pl.element()
+        key = entry.str.extract(r'^"((?:[^"\\]|\\.)*)"', 1)
+        value = entry.str.extract(r":\s*([^,}\]\s]+)$", 1)
+        value = pl.when(value == "null").then(pl.lit(None, dtype=pl.String)).otherwise(value)
+        raw = col.str.extract_all(_JSON_NUMBER_ENTRY).list.eval(
+            pl.when(keys.expr(key)).then(value).otherwise(pl.lit(None, dtype=pl.String))
         )
-        total = numbers.list.sum()
     elif isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):  # Parquet map
-        element = pl.element()
-        key, value = element.struct.field("key"), element.struct.field("value")
-        total = col.list.eval(
-            pl.when(key.cast(pl.String).str.starts_with(prefix))
-            .then(value.cast(pl.Float64))
-            .otherwise(pl.lit(0.0))
-        ).list.sum()
+        entry = pl.element()
+        key, value = entry.struct.field("key"), entry.struct.field("value")
+        raw = col.list.eval(
+            pl.when(keys.expr(key.cast(pl.String)))
+            .then(value.cast(pl.String))
+            .otherwise(pl.lit(None, dtype=pl.String))
+        )
     else:
         raise _fail(preset, schema, f"column {name!r} holds {dtype}, not a usage-details object")
-    return total.fill_null(0.0).round(0).cast(pl.Int64)
+    raw = raw.list.drop_nulls()
+    number = pl.element().str.strip_chars().cast(pl.Float64, strict=False)
+    bad = number.is_null() | ~number.is_finite() | (number != number.floor()) | (number < 0)
+    first_bad = raw.list.eval(pl.element().filter(bad)).list.first()
+    total = raw.list.eval(number).list.sum()
+    parsed = pl.when(first_bad.is_null()).then(total).otherwise(None).cast(pl.Int64)
+    checked = checked_parse(
+        first_bad, parsed, name, "whole numbers >= 0 as usage details", pl.Int64()
+    )
+    return checked.fill_null(0)
+
+
+def _nested_counts(
+    lf: pl.LazyFrame, schema: pl.Schema, name: str, paths: Sequence[Sequence[str]], tag: str
+) -> tuple[pl.LazyFrame, list[pl.Expr]]:
+    """Counts at ``paths`` inside a JSON-text or Struct column, each parsed by `parse_count`
+    (bad values raise naming ``name.path``); unreachable paths are left out, absent values null.
+
+    The values are first put into temporary columns ``__batchframe_<tag>_<i>`` of ``lf``
+    (dropped by the preset's select), so the shared parser applies to them as to any other
+    count column.
+    """
+    extracted: dict[str, pl.Expr] = {}
+    for path in paths:
+        value = _json_value(schema, name, path)
+        if value is not None:
+            extracted[".".join([name, *path])] = value
+    if not extracted:
+        return lf, []
+    temps = {f"__batchframe_{tag}_{i}": label for i, label in enumerate(extracted)}
+    lf = lf.with_columns(
+        value.alias(temp) for temp, value in zip(temps, extracted.values(), strict=True)
+    )
+    return lf, [parse_count(temp, pl.String(), label) for temp, label in temps.items()]
+
+
+def _first_positive(counts: Sequence[pl.Expr]) -> pl.Expr:
+    """The first of ``counts`` that is > 0 on the row, else 0 (LiteLLM's own rule: a 0 in one
+    field does not hide the count another field of the same usage object reports)."""
+    if not counts:
+        return pl.lit(0, dtype=pl.Int64)
+    positive = [pl.when(c > 0).then(c).otherwise(pl.lit(None, dtype=pl.Int64)) for c in counts]
+    return pl.coalesce(positive).fill_null(0)
+
+
+def _litellm_input(prompt: pl.Expr, read: pl.Expr, write: pl.Expr) -> pl.Expr:
+    """LiteLLM ``prompt_tokens`` as the total input, given the row's cache reads and writes.
+
+    Current LiteLLM counts both inside ``prompt_tokens`` (``AnthropicConfig.calculate_usage``:
+    ``prompt_tokens += cache_creation_input_tokens`` and ``+= cache_read_input_tokens``, litellm
+    1.110.2). Older releases added only the reads for Anthropic, so their rows can report
+    ``prompt_tokens < reads + writes``, which the current rule makes impossible; on such a row
+    the writes are added back (exact whenever it fires; an older row whose uncached input is
+    at least its writes cannot be told apart and stays as recorded).
+    """
+    return pl.when(prompt < read + write).then(prompt + write).otherwise(prompt)
 
 
 def _provider(schema: pl.Schema, raw_provider: str | None, model: pl.Expr) -> pl.Expr:
@@ -330,6 +440,40 @@ def _litellm_model(schema: pl.Schema, raw_provider: str | None) -> pl.Expr:
 # Presets
 
 
+# Where LiteLLM's spend logs keep the cache counts: ``metadata.usage_object`` is the request's
+# ``litellm.types.utils.Usage`` dumped as a dict (``spend_tracking_utils.py``:
+# ``clean_metadata["usage_object"] = usage_object``); ``Usage.__init__`` sets every extra
+# keyword (``cache_read_input_tokens``, ``cache_creation_input_tokens``) as an attribute and
+# mirrors them into ``prompt_tokens_details.cached_tokens`` / ``.cache_write_tokens``.
+# ``metadata.additional_usage_values`` holds the same usage minus the three top-level counts
+# (older rows may have only this one). The order and the "first non-zero" rule follow
+# ``litellm/litellm_core_utils/llm_cost_calc/cache_tokens.py`` (``extract_cache_read_tokens``,
+# ``extract_cache_creation_tokens``), which LiteLLM itself uses for ``LiteLLM_DailyTagSpend``.
+_LITELLM_USAGE_PARENTS = (("usage_object",), ("additional_usage_values",))
+_LITELLM_READ_PATHS = (("cache_read_input_tokens",), ("prompt_tokens_details", "cached_tokens"))
+_LITELLM_WRITE_PATHS = (
+    ("cache_creation_input_tokens",),
+    ("prompt_tokens_details", "cache_write_tokens"),
+    ("prompt_tokens_details", "cache_creation_tokens"),
+)
+
+
+def _litellm_cache_counts(
+    lf: pl.LazyFrame, schema: pl.Schema
+) -> tuple[pl.LazyFrame, pl.Expr, pl.Expr]:
+    """``(lf, cache reads, cache writes)`` of a spend-log row, from its ``metadata``."""
+    if "metadata" not in schema or not (
+        schema["metadata"] == pl.String or isinstance(schema["metadata"], pl.Struct)
+    ):
+        zero = pl.lit(0, dtype=pl.Int64)
+        return lf, zero, zero
+    read_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_READ_PATHS]
+    write_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_WRITE_PATHS]
+    lf, reads = _nested_counts(lf, schema, "metadata", read_paths, "cache_read")
+    lf, writes = _nested_counts(lf, schema, "metadata", write_paths, "cache_write")
+    return lf, _first_positive(reads), _first_positive(writes)
+
+
 def litellm_spendlogs(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     """LiteLLM proxy spend logs (table ``LiteLLM_SpendLogs``), one row per request.
 
@@ -342,19 +486,36 @@ def litellm_spendlogs(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     ``prompt_tokens``/``completion_tokens`` -> tokens, ``spend`` -> cost_usd, ``startTime`` ->
     timestamp, ``custom_llm_provider`` -> provider. Failed requests are kept (their spend is 0).
     already_batched: see the module docstring (``call_type``, ``metadata`` service tier).
+
+    Prompt cache (``metadata``: JSON text in a DB/CSV dump, a struct in Parquet/NDJSON):
+    cached_input_tokens = the first non-zero of ``usage_object.cache_read_input_tokens``,
+    ``usage_object.prompt_tokens_details.cached_tokens``, then the same two under
+    ``additional_usage_values``; cache_write_tokens likewise from ``cache_creation_input_tokens``,
+    ``prompt_tokens_details.cache_write_tokens`` / ``.cache_creation_tokens``. Sources (litellm
+    1.110.2 wheel): ``litellm/proxy/spend_tracking/spend_tracking_utils.py`` (``usage_object``
+    and ``additional_usage_values`` in the metadata), ``litellm/types/utils.py`` (``Usage``),
+    ``litellm/litellm_core_utils/llm_cost_calc/cache_tokens.py`` (the read/write lookup order).
+    input_tokens = ``prompt_tokens``, which LiteLLM computes to include reads and writes
+    (``litellm/llms/anthropic/chat/transformation.py`` ``calculate_usage``; OpenAI's
+    ``prompt_tokens`` include ``cached_tokens``), except on rows of older releases that left
+    the writes out (see `_litellm_input`).
     """
     name = "litellm-spendlogs"
     for column in ("model", "request_tags", "prompt_tokens", "completion_tokens", "spend"):
         _pick(name, schema, column)
     raw_provider = _first(schema, "custom_llm_provider")
     model = _litellm_model(schema, raw_provider)
+    lf, cached, written = _litellm_cache_counts(lf, schema)
+    prompt = _count(name, schema, "prompt_tokens")
     columns = [
         _provider(schema, raw_provider, model).alias("provider"),
         model.alias("model"),
         _tag_list(name, schema, "request_tags").alias("tags"),
-        _count(name, schema, "prompt_tokens").alias("input_tokens"),
+        _litellm_input(prompt, cached, written).alias("input_tokens"),
         _count(name, schema, "completion_tokens").alias("output_tokens"),
         _money(name, schema, "spend").alias("cost_usd"),
+        cached.alias("cached_input_tokens"),
+        written.alias("cache_write_tokens"),
     ]
     start = _first(schema, "startTime", "start_time")
     if start is not None:
@@ -384,20 +545,42 @@ def litellm_daily_tag_spend(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame
     ``spend`` -> cost_usd, ``api_requests`` -> request_count, ``date`` (``YYYY-MM-DD``) ->
     timestamp at midnight UTC. Caution: LiteLLM writes a request with N tags to N rows, each with
     the full spend, so totals across tags double-count (and untagged requests are absent).
+
+    Prompt cache: ``cache_read_input_tokens`` -> cached_input_tokens,
+    ``cache_creation_input_tokens`` -> cache_write_tokens (absent in older tables: 0).
+    ``prompt_tokens`` is the sum of the spend logs' ``prompt_tokens`` (LiteLLM
+    ``litellm/proxy/db/db_spend_update_writer.py``: ``prompt_tokens=payload["prompt_tokens"]``,
+    the cache columns from ``extract_cache_read_tokens`` / ``extract_cache_creation_tokens`` of
+    the ``usage_object``), so it already includes both; the older-release correction of the
+    spend logs (`_litellm_input`) applies to the day's sums.
     """
     name = "litellm-daily-tag-spend"
     for column in ("model", "tag", "prompt_tokens", "completion_tokens", "spend", "api_requests"):
         _pick(name, schema, column)
     raw_provider = _first(schema, "custom_llm_provider")
     model = _litellm_model(schema, raw_provider)
+    zero = pl.lit(0, dtype=pl.Int64)
+    cached = (
+        _count(name, schema, "cache_read_input_tokens")
+        if "cache_read_input_tokens" in schema
+        else zero
+    )
+    written = (
+        _count(name, schema, "cache_creation_input_tokens")
+        if "cache_creation_input_tokens" in schema
+        else zero
+    )
+    prompt = _count(name, schema, "prompt_tokens")
     columns = [
         _provider(schema, raw_provider, model).alias("provider"),
         model.alias("model"),
         _single_tag(pl.col("tag")).alias("tags"),
-        _count(name, schema, "prompt_tokens").alias("input_tokens"),
+        _litellm_input(prompt, cached, written).alias("input_tokens"),
         _count(name, schema, "completion_tokens").alias("output_tokens"),
         _money(name, schema, "spend").alias("cost_usd"),
         _count(name, schema, "api_requests").alias("request_count"),
+        cached.alias("cached_input_tokens"),
+        written.alias("cache_write_tokens"),
     ]
     if "date" in schema:
         columns.append(_timestamp(name, schema, "date").alias("timestamp"))
@@ -417,10 +600,18 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     ``packages/shared/src/server/repositories/observations_converters.ts`` (UI export: ``startTime``,
     ``model``, ``usageDetails``/``inputUsage``/``outputUsage``, ``totalCost``, ``traceTags``).
 
-    Keeps ``type`` GENERATION and EMBEDDING rows. input_tokens / output_tokens = the sum of the
-    usage-details entries whose key starts with ``input`` / ``output`` (Langfuse's own rule), or
-    ``inputUsage``/``outputUsage`` when present. No provider column exists: it is inferred from
-    the model id. The legacy ``observations/`` export has no tags: use ``observations_v2`` or join
+    Keeps ``type`` GENERATION and EMBEDDING rows. Langfuse's usage buckets are separate (its
+    ingestion subtracts each ``*_tokens_details`` entry from ``input`` / ``output``:
+    ``packages/shared/src/server/ingestion/types.ts``), so input_tokens = the sum of every
+    input-side entry: keys starting with ``input``, plus the cache keys outside that rule
+    (``cache_read_input_tokens``, ``cache_creation_input_tokens``, ``cached_modality_*``);
+    output_tokens = the entries starting with ``output``. cached_input_tokens =
+    ``input_cached_tokens`` + ``input_cache_read`` + ``cache_read_input_tokens`` +
+    ``cached_modality_*``; cache_write_tokens = ``input_cache_creation`` + ``input_cache_write`` +
+    ``cache_creation_input_tokens`` (sources in docs/presets.md §3). ``usage_details`` wins over
+    ``inputUsage``/``outputUsage`` (Langfuse's sums of the ``input*``/``output*`` keys, which
+    lose the other cache keys); those are used, with no cache split, only without usage
+    details. No provider column exists: it is inferred from the model id. The legacy ``observations/`` export has no tags: use ``observations_v2`` or join
     ``traces.tags`` on ``trace_id`` first.
     """
     name = "langfuse-observations"
@@ -434,13 +625,20 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
         " or join traces.tags on trace_id)",
     )
     cost_name = _pick(name, schema, "total_cost", "totalCost", "calculatedTotalCost")
-    if "inputUsage" in schema and "outputUsage" in schema:
+    usage = _first(schema, "usage_details", "usageDetails")
+    if usage is None and "inputUsage" in schema and "outputUsage" in schema:
+        # Only the UI export's pre-summed counts: Langfuse sums the keys starting with
+        # ``input`` / ``output``, so cache keys outside that rule are lost and no cache
+        # split is known.
         input_tokens = _count(name, schema, "inputUsage")
         output_tokens = _count(name, schema, "outputUsage")
+        cached = written = pl.lit(0, dtype=pl.Int64)
     else:
         usage = _pick(name, schema, "usage_details", "usageDetails", "inputUsage")
-        input_tokens = _usage_sum(name, schema, usage, "input")
-        output_tokens = _usage_sum(name, schema, usage, "output")
+        input_tokens = _usage_sum(name, schema, usage, _LANGFUSE_INPUT)
+        output_tokens = _usage_sum(name, schema, usage, _LANGFUSE_OUTPUT)
+        cached = _usage_sum(name, schema, usage, _LANGFUSE_READ)
+        written = _usage_sum(name, schema, usage, _LANGFUSE_WRITE)
     model = _model(schema, model_name)
     columns = [
         infer_provider(model).alias("provider"),
@@ -449,6 +647,8 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
         input_tokens.alias("input_tokens"),
         output_tokens.alias("output_tokens"),
         _money(name, schema, cost_name).alias("cost_usd"),
+        cached.alias("cached_input_tokens"),
+        written.alias("cache_write_tokens"),
     ]
     start = _first(schema, "start_time", "startTime")
     if start is not None:
@@ -498,6 +698,12 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         ``request_created_at`` -> timestamp, ``provider`` (JSON export only; the CSV has none,
         so the provider is inferred from the model) -> provider, one property of
         ``request_properties`` -> tags. Non-2xx rows are kept.
+
+        Prompt cache (``HeliconeRequest``): ``prompt_cache_read_tokens`` -> cached_input_tokens,
+        ``prompt_cache_write_tokens`` -> cache_write_tokens (absent, e.g. in the CSV: 0).
+        Helicone's ``prompt_tokens`` are the uncached tokens only (``packages/cost/index.ts``
+        ``costOfPrompt`` prices ``promptTokens`` as "fresh, uncached" and the two cache counts
+        on top), so input_tokens = ``prompt_tokens`` + reads + writes.
         """
         name = "helicone"
         _pick(name, schema, "model", "response_model", "request_model")
@@ -516,13 +722,22 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
             tags = _single_tag(present[0] if len(present) == 1 else pl.coalesce(present))
         model = _model(schema, "model", "response_model", "request_model")
         raw_provider = _first(schema, "provider")
+        zero = pl.lit(0, dtype=pl.Int64)
+        cached, written = (
+            _count(name, schema, column) if column in schema else zero
+            for column in ("prompt_cache_read_tokens", "prompt_cache_write_tokens")
+        )
+        # Helicone's prompt_tokens are the uncached ones only (packages/cost/index.ts,
+        # costOfPrompt): the total input adds the cache reads and writes back.
         columns = [
             _provider(schema, raw_provider, model).alias("provider"),
             model.alias("model"),
             tags.alias("tags"),
-            _count(name, schema, "prompt_tokens").alias("input_tokens"),
+            (_count(name, schema, "prompt_tokens") + cached + written).alias("input_tokens"),
             _count(name, schema, "completion_tokens").alias("output_tokens"),
             _money(name, schema, cost_name).alias("cost_usd"),
+            cached.alias("cached_input_tokens"),
+            written.alias("cache_write_tokens"),
         ]
         if "request_created_at" in schema:
             columns.append(_timestamp(name, schema, "request_created_at").alias("timestamp"))

@@ -252,6 +252,8 @@ def test_litellm_spendlogs_csv(all_text: bool) -> None:
         "input_tokens",
         "output_tokens",
         "cost_usd",
+        "cached_input_tokens",
+        "cache_write_tokens",
         "timestamp",
         "already_batched",
     ]
@@ -267,6 +269,8 @@ def test_litellm_spendlogs_csv(all_text: bool) -> None:
         "input_tokens": 100_000,
         "output_tokens": 10_000,
         "cost_usd": 0.8,
+        "cached_input_tokens": 0,
+        "cache_write_tokens": 0,
         "timestamp": datetime(2026, 10, 14, 2, 0, tzinfo=UTC),
         "already_batched": False,
     }
@@ -464,6 +468,8 @@ def test_litellm_daily_tag_spend() -> None:
         "output_tokens",
         "cost_usd",
         "request_count",
+        "cached_input_tokens",
+        "cache_write_tokens",
         "timestamp",
     ]
     assert df.height == 8
@@ -474,6 +480,8 @@ def test_litellm_daily_tag_spend() -> None:
         "input_tokens": 10_000_000,
         "output_tokens": 1_000_000,
         "cost_usd": 5.5,
+        "cached_input_tokens": 0,
+        "cache_write_tokens": 0,
         "request_count": 10,
         "timestamp": datetime(2026, 10, 2, 0, 0, tzinfo=UTC),
     }
@@ -563,6 +571,8 @@ def test_langfuse_observations() -> None:
         "input_tokens",
         "output_tokens",
         "cost_usd",
+        "cached_input_tokens",
+        "cache_write_tokens",
         "timestamp",
     ]
     assert df.height == 7  # obs-08 (SPAN) dropped
@@ -573,6 +583,8 @@ def test_langfuse_observations() -> None:
         "input_tokens": 100_000,
         "output_tokens": 10_000,
         "cost_usd": 0.8,
+        "cached_input_tokens": 0,
+        "cache_write_tokens": 0,
         "timestamp": datetime(2026, 9, 14, 2, 0, tzinfo=UTC),
     }
     obs06 = _row(df, 5)
@@ -668,6 +680,8 @@ def test_langfuse_camel_case_ui_export() -> None:
             "input_tokens": 100_000,
             "output_tokens": 20_000,
             "cost_usd": 1.0,
+            "cached_input_tokens": 0,
+            "cache_write_tokens": 0,
             "timestamp": datetime(2026, 9, 20, 3, 15, tzinfo=UTC),
         },
         {
@@ -677,14 +691,23 @@ def test_langfuse_camel_case_ui_export() -> None:
             "input_tokens": 0,
             "output_tokens": 0,
             "cost_usd": None,
+            "cached_input_tokens": 0,
+            "cache_write_tokens": 0,
             "timestamp": None,
         },
     ]
-    # inputUsage / outputUsage (already summed by Langfuse) win over usageDetails.
+    # usageDetails wins over inputUsage / outputUsage: Langfuse sums only the keys starting
+    # with input / output into those, losing cache_read_input_tokens and the like.
     summed = lf.with_columns(inputUsage=pl.lit(5), outputUsage=pl.lit(6))
     df = _apply("langfuse-observations", summed)
+    assert df["input_tokens"].to_list() == [100_000, 0]
+    assert df["output_tokens"].to_list() == [20_000, 0]
+    # Without a usage-details column the pre-summed counts are used, with no cache split.
+    df = _apply("langfuse-observations", summed.drop("usageDetails"))
     assert df["input_tokens"].to_list() == [5, 5]
     assert df["output_tokens"].to_list() == [6, 6]
+    assert df["cached_input_tokens"].to_list() == [0, 0]
+    assert df["cache_write_tokens"].to_list() == [0, 0]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -714,6 +737,8 @@ def test_helicone_csv(all_text: bool) -> None:
         "input_tokens",
         "output_tokens",
         "cost_usd",
+        "cached_input_tokens",
+        "cache_write_tokens",
         "timestamp",
     ]
     assert df.height == 8
@@ -724,6 +749,8 @@ def test_helicone_csv(all_text: bool) -> None:
         "input_tokens": 100_000,
         "output_tokens": 20_000,
         "cost_usd": 1.0,
+        "cached_input_tokens": 0,
+        "cache_write_tokens": 0,
         "timestamp": datetime(2026, 9, 20, 3, 15, tzinfo=UTC),
     }
     assert _row(df, 1)["tags"] == []  # "{}"
