@@ -84,6 +84,7 @@ from batchframe._rules import (
     BATCH_CALL_TYPE,
     PROVIDER_ALIASES,
     PROVIDER_PATTERNS,
+    RESERVED_PREFIX,
 )
 
 __all__ = [
@@ -383,7 +384,7 @@ def _nested_counts(
     """Counts at ``paths`` inside a JSON-text or Struct column, each parsed by `parse_count`
     (bad values raise naming ``name.path``); unreachable paths are left out, absent values null.
 
-    The values are first put into temporary columns ``__batchframe_<tag>_<i>`` of ``lf``
+    The values are first put into temporary columns ``_bf_<tag>_<i>`` (the reserved prefix) of ``lf``
     (dropped by the preset's select), so the shared parser applies to them as to any other
     count column.
     """
@@ -394,7 +395,7 @@ def _nested_counts(
             extracted[".".join([name, *path])] = value
     if not extracted:
         return lf, []
-    temps = {f"__batchframe_{tag}_{i}": label for i, label in enumerate(extracted)}
+    temps = {f"{RESERVED_PREFIX}{tag}_{i}": label for i, label in enumerate(extracted)}
     lf = lf.with_columns(
         value.alias(temp) for temp, value in zip(temps, extracted.values(), strict=True)
     )

@@ -26,10 +26,6 @@ CACHE_COLUMNS = ["input_tokens", "cached_input_tokens", "cache_write_tokens"]
 
 Triples = list[tuple[int, int, int]]
 
-NORMALIZE_XFAIL = pytest.mark.xfail(
-    strict=False, reason="needs normalize_logs to carry cache columns (main)"
-)
-
 
 def _apply(name: str, lf: pl.LazyFrame) -> pl.DataFrame:
     return PRESETS[name](lf, lf.collect_schema()).collect()
@@ -164,7 +160,6 @@ def test_litellm_spendlogs_bad_cache_count_raises(bad: str) -> None:
         _apply("litellm-spendlogs", lf)
 
 
-@NORMALIZE_XFAIL
 def test_litellm_spendlogs_end_to_end() -> None:
     df = _scanned(LOGS / "litellm_spendlogs_cache.csv", "litellm-spendlogs")
     assert _triples(df) == SPENDLOGS_EXPECTED
@@ -213,7 +208,6 @@ def test_litellm_daily_tag_spend_bad_cache_count_raises() -> None:
         _apply("litellm-daily-tag-spend", lf)
 
 
-@NORMALIZE_XFAIL
 def test_litellm_daily_tag_spend_end_to_end() -> None:
     df = _scanned(LOGS / "litellm_daily_tag_spend_cache.csv", "litellm-daily-tag-spend")
     assert _triples(df) == DAILY_EXPECTED
@@ -335,7 +329,6 @@ def test_langfuse_bad_usage_value_raises(bad: str) -> None:
         _apply("langfuse-observations", lf)
 
 
-@NORMALIZE_XFAIL
 def test_langfuse_end_to_end() -> None:
     df = _scanned(LOGS / "langfuse_observations_cache.ndjson", "langfuse-observations")
     assert _triples(df) == LANGFUSE_EXPECTED
@@ -382,7 +375,6 @@ def test_helicone_bad_cache_count_raises() -> None:
         _apply("helicone", lf)
 
 
-@NORMALIZE_XFAIL
 def test_helicone_end_to_end() -> None:
     df = _scanned(LOGS / "helicone_requests_cache.ndjson", "helicone")
     assert _triples(df) == HELICONE_EXPECTED
