@@ -610,3 +610,39 @@ def test_litellm_dated_ids_resolve_to_the_same_price(litellm):
         entry = latest(provider, found)
         for k in ("input_per_million", "output_per_million"):
             assert D(entry[k]) == want.get(k), (provider, model_id, found, k)
+
+
+def test_the_spec_facts_through_batchframes_own_parser() -> None:
+    """The same SPEC §2 facts as batchframe itself reads them (bf.catalog())."""
+    import batchframe as bf
+
+    cat = bf.catalog()
+    g55 = cat.latest("openai", "gpt-5.5")
+    assert g55 is not None
+    assert (g55.cached_input_per_million, g55.batch_cached_input_per_million) == (0.5, 0.25)
+    assert g55.long_context_threshold_tokens == 272000
+    assert (g55.long_context_input_per_million, g55.long_context_output_per_million) == (10.0, 45.0)
+    assert (
+        g55.batch_long_context_input_per_million,
+        g55.batch_long_context_output_per_million,
+    ) == (
+        5.0,
+        22.5,
+    )
+    g5 = cat.latest("openai", "gpt-5")
+    assert g5 is not None
+    assert (g5.flex_input_per_million, g5.flex_output_per_million) == (0.625, 5.0)
+    assert (g5.cached_input_per_million, g5.batch_cached_input_per_million) == (0.125, 0.0625)
+    s46 = cat.latest("anthropic", "claude-sonnet-4-6")
+    assert s46 is not None
+    assert (s46.cache_write_per_million, s46.batch_cache_write_per_million) == (3.75, 1.875)
+    assert (s46.batch_cached_input_per_million, s46.batch_input_per_million) == (0.15, 1.5)
+    gp = cat.latest("google", "gemini-2.5-pro")
+    assert gp is not None and gp.long_context_threshold_tokens == 200000
+    assert (gp.batch_long_context_input_per_million, gp.batch_long_context_output_per_million) == (
+        1.25,
+        7.5,
+    )
+    assert cat.resolve("anthropic", "claude-sonnet-4-5-20250929") == "claude-sonnet-4-5"
+    groq = cat.latest("groq", "llama-3.1-8b-instant")
+    assert groq is not None and not groq.has_batch_tier
