@@ -854,13 +854,7 @@ def resolve_expr(catalog: PricingCatalog, provider: pl.Expr, model: pl.Expr) -> 
     names = catalog.names
     if names.height == 0:
         return pl.when(pl.lit(False)).then(model.cast(pl.String)).alias("model")  # all null
-    mapping = dict(
-        zip(
-            (names["provider"] + _SEPARATOR + names["name"]).to_list(),
-            names["model"].to_list(),
-            strict=True,
-        )
-    )
+    keys = names["provider"] + _SEPARATOR + names["name"]
     key = provider.cast(pl.String).str.strip_chars(WHITESPACE).str.to_lowercase()
     text = model.cast(pl.String)
     parts = text.str.extract_groups(r"(?s)^([^/]*)/(.+)$")
@@ -871,12 +865,13 @@ def resolve_expr(catalog: PricingCatalog, provider: pl.Expr, model: pl.Expr) -> 
         return expr.str.replace(_STAMP_ANCHORED, "")
 
     candidates = (text, unprefixed, unstamp(text), unstamp(unprefixed))
-    return pl.coalesce(
-        (key + _SEPARATOR + candidate).replace_strict(
-            mapping, default=None, return_dtype=pl.String()
-        )
-        for candidate in candidates
-    ).alias("model")
+    # The candidates in precedence order as one list, looked up with one table: the first
+    # that names a model wins (one lookup instead of four keeps small plans cheap).
+    looked_up = pl.concat_list([key + _SEPARATOR + candidate for candidate in candidates])
+    found = looked_up.list.eval(
+        pl.element().replace_strict(keys, names["model"], default=None, return_dtype=pl.String)
+    )
+    return found.list.drop_nulls().list.first().alias("model")
 
 
 #: Joins provider and name into one lookup key of `resolve_expr` (ids holding NUL are not

@@ -128,11 +128,18 @@ def _rate(context: str, kind: str) -> str:
 
 
 _RATES = [_rate(context, kind) for context in CONTEXTS for kind in RATE_KINDS]
+#: The token column each cache rate prices.
+_CACHE_KIND = {"cached_input": "cached_input_tokens", "cache_write": "cache_write_tokens"}
 _THRESHOLD = _tmp("long_context_threshold")
 _CATALOG_MODEL = _tmp("catalog_model")
 
 
-def _entries(catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
+def _entries(
+    catalog: PricingCatalog,
+    tier: str,
+    contexts: Sequence[str] = CONTEXTS,
+    kinds: Sequence[str] = RATE_KINDS,
+) -> pl.LazyFrame:
     """The catalog's entries with the tier's rates (both contexts), keyed for one as-of join.
 
     Each pair's earliest entry is present twice: at its instant and at the beginning of
@@ -146,8 +153,8 @@ def _entries(catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
         pl.col("effective_at").alias(_EFFECTIVE),
         *(
             _rate_column(frame, rate_key(tier, context, kind)).alias(_rate(context, kind))
-            for context in CONTEXTS
-            for kind in RATE_KINDS
+            for context in contexts
+            for kind in kinds
         ),
         (pl.col(threshold) if threshold in frame.columns else pl.lit(None, pl.Int64)).alias(
             _THRESHOLD
@@ -164,7 +171,7 @@ def _entries(catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
 
 
 def resolve_models(pairs: pl.LazyFrame, catalog: PricingCatalog) -> pl.LazyFrame:
-    """Distinct ``(provider key, model)`` pairs with the catalog model id each resolves to.
+    """`pairs` (with the provider key and model) plus the catalog model id each resolves to.
 
     The rule is `PricingCatalog.resolve`'s (docs/semantics.md §2), as the one vectorised
     definition `batchframe._catalog.resolve_expr`.
@@ -194,8 +201,9 @@ def attach_rates(
         pl.col("provider", "model", "tag").cast(pl.String),
         provider_key(pl.col("provider")).alias(_PROVIDER_KEY),
     )
-    pairs = resolve_models(keyed.select(_PROVIDER_KEY, "model").unique(), catalog)
-    keyed = keyed.join(pairs, on=[_PROVIDER_KEY, "model"], how="left", maintain_order="left")
+    # Resolved in the row itself: a join of the distinct pairs back onto `keyed` would make
+    # the plan read its input twice (once for the pairs, once for the join).
+    keyed = resolve_models(keyed, catalog)
     latest = pl.lit(_LATEST, dtype=pl.Datetime("us", "UTC"))
     if price_at is None:
         # A constant instant: the left side is sorted as it stands, and keeps its order.
@@ -212,8 +220,14 @@ def attach_rates(
 
 
 def _join_entries(keyed: pl.LazyFrame, catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
+    # Only the rates the segments can use: long-context ones with a long_context column,
+    # cache ones with cache columns (a smaller plan is cheaper to optimise and run).
+    schema = keyed.collect_schema()
+    contexts = CONTEXTS if LONG_CONTEXT in schema else ("short",)
+    kinds = [kind for kind in RATE_KINDS if kind in ("input", "output")]
+    kinds += [kind for kind, column in _CACHE_KIND.items() if column in schema]
     return keyed.join_asof(
-        _entries(catalog, tier),
+        _entries(catalog, tier, contexts, kinds),
         left_on=_INSTANT,
         right_on=_ASOF,
         by=[_PROVIDER_KEY, _CATALOG_MODEL],
@@ -274,15 +288,16 @@ def status_expr(schema: pl.Schema, eligible: list[str]) -> pl.Expr:
     the tier's cache-write rate, a long-context segment without long-context rates.
     """
     batched = pl.col("already_batched") if "already_batched" in schema else pl.lit(False)
-    writes = _tokens(schema, "cache_write_tokens") > 0
+    unpriceable = _chosen(schema, "input").is_null() | _chosen(schema, "output").is_null()
+    if "cache_write_tokens" in schema:
+        writes = _tokens(schema, "cache_write_tokens") > 0
+        unpriceable = unpriceable | (writes & _chosen(schema, "cache_write").is_null())
     conditions = {
         "already_batched": batched.fill_null(False),
         "untagged": pl.col("tag").is_null(),
         "not_eligible": ~pl.col("tag").cast(pl.String).str.to_lowercase().is_in(eligible),
         "unknown_model": pl.col(_EFFECTIVE).is_null(),
-        "no_batch_tier": _chosen(schema, "input").is_null()
-        | _chosen(schema, "output").is_null()
-        | (writes & _chosen(schema, "cache_write").is_null()),
+        "no_batch_tier": unpriceable,
     }
     *ruled, last = STATUS_PRECEDENCE
     cases = [(conditions[status], pl.lit(status)) for status in ruled]
@@ -345,20 +360,16 @@ def pricing_note_expr(schema: pl.Schema) -> pl.Expr:
             & long
             & (_chosen(schema, "input").is_null() | _chosen(schema, "output").is_null()),
             pl.lit("no_long_context_rate"),
-        ),
-        (
-            excluded
-            & (_tokens(schema, "cache_write_tokens") > 0)
-            & _chosen(schema, "cache_write").is_null(),
-            pl.lit("no_cache_write_rate"),
-        ),
-        (
-            projected
-            & (_tokens(schema, "cached_input_tokens") > 0)
-            & _chosen(schema, "cached_input").is_null(),
-            pl.lit("cached_at_input_rate"),
-        ),
+        )
     ]
+    if "cache_write_tokens" in schema:
+        no_write_rate = _chosen(schema, "cache_write").is_null()
+        writes = _tokens(schema, "cache_write_tokens") > 0
+        cases.append((excluded & writes & no_write_rate, pl.lit("no_cache_write_rate")))
+    if "cached_input_tokens" in schema:
+        no_cached_rate = _chosen(schema, "cached_input").is_null()
+        cached = _tokens(schema, "cached_input_tokens") > 0
+        cases.append((projected & cached & no_cached_rate, pl.lit("cached_at_input_rate")))
     return when_chain(cases, pl.lit(None, dtype=pl.String))
 
 
@@ -377,7 +388,7 @@ def classify(keyed: pl.LazyFrame, eligible: list[str], *, notes: bool = False) -
     )
     if notes:
         classified = classified.with_columns(pricing_note_expr(schema).alias("pricing_note"))
-    return classified.drop(*_RATES, _THRESHOLD)
+    return classified.drop(*_RATES, _THRESHOLD, strict=False)
 
 
 def ordered_sum(name: str) -> pl.Expr:
