@@ -69,6 +69,8 @@ _EFFECTIVE = _tmp("rates_effective_at")
 _INSTANT = _tmp("price_instant")
 _ASOF = _tmp("asof_key")
 _SEGMENT = _tmp("segment")
+#: Fold key: the segment's rows write to the prompt cache.
+WRITES = _tmp("writes_cache")
 
 
 def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFrame:
@@ -103,7 +105,11 @@ def fold_segments(aggregates: pl.LazyFrame, keys: Sequence[str] = ()) -> pl.Lazy
     schema = aggregates.collect_schema()
     context = [LONG_CONTEXT] if LONG_CONTEXT in schema else []
     extra = [k for k in dict.fromkeys((*context, *keys)) if k not in ("provider", "model", "tag")]
-    return aggregates.group_by("provider", "model", "tag", *extra).agg(folded_sums(schema))
+    # A row that writes to the cache can need a rate the others do not: keep them apart,
+    # so that the status stays a property of each input row.
+    writes = [pl.col("cache_write_tokens") > 0] if "cache_write_tokens" in schema else []
+    groups: list[str | pl.Expr] = [*extra, *(w.alias(WRITES) for w in writes)]
+    return aggregates.group_by("provider", "model", "tag", *groups).agg(folded_sums(schema))
 
 
 def folded_sums(schema: pl.Schema) -> list[pl.Expr]:

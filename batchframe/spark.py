@@ -563,6 +563,14 @@ def project_batch_savings(
     instants = (price_at,) if price_at else ()
     schema = _checked_schema(spark_df, (*keys, *instants))
     context = [LONG_CONTEXT] if LONG_CONTEXT in schema else []
+    if "cache_write_tokens" in schema:  # rows that write to the cache fold apart (as in Polars)
+        from pyspark.sql import functions as F
+
+        spark_df = spark_df.withColumn(
+            _project.WRITES, F.coalesce(_col("cache_write_tokens") > 0, F.lit(False))
+        )
+        schema = {**schema, _project.WRITES: spark_df.schema[_project.WRITES].dataType}
+        context.append(_project.WRITES)
     group = list(dict.fromkeys(("provider", "model", "tag", *context, *keys, *instants)))
     result = _fold(spark_df, schema, group, _candidate(schema, eligible))
     total = pl.LazyFrame({"total_spend_usd": [float(result["cost_usd"].sum() or 0.0)]})

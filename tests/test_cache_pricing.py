@@ -293,3 +293,16 @@ def test_statuses_and_costs_match_the_reference(rows: list[dict[str, Any]], tier
     ).iter_rows():
         assert spend == pytest.approx(want[tag][0], rel=1e-9)
         assert cost == pytest.approx(want[tag][1], rel=1e-9, abs=1e-12)
+
+
+def test_a_row_that_needs_a_missing_write_rate_does_not_spoil_its_neighbours() -> None:
+    # acme/plain has no batch cache-write rate: the row with writes is no_batch_tier, the
+    # row without writes of the same (provider, model, tag) is still projected (2.5e6 x 0.5)
+    rows = [
+        segment("plain", "acme", input_tokens=1_000, cache_write_tokens=10, cost_usd=1.0),
+        segment("plain", "acme", input_tokens=2_500_000, cost_usd=3.0),
+    ]
+    findings = bf.project_batch_savings(rows, CATALOG)
+    assert findings.select("eligible_spend_usd", "projected_batch_cost_usd").rows() == [(3.0, 1.25)]
+    statuses = bf.classify_segments(rows, CATALOG)["status"].cast(pl.String).to_list()
+    assert statuses == ["no_batch_tier", "projected"]
