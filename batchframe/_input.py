@@ -318,6 +318,10 @@ def _predicate(rule: ValueRule, column: pl.Expr, names: Sequence[str] = ()) -> p
     return predicates[rule.predicate]()
 
 
+#: Predicates whose detectors are the same reduction (a column sum that is not finite).
+_DETECTOR_KIND = {"nan": "sum", "infinite": "sum", "not_finite": "sum"}
+
+
 def _detector(rule: ValueRule, column: pl.Expr, names: Sequence[str] = ()) -> pl.Expr:
     """A reduction that fires when some row may break `rule` (allocates nothing per row)."""
     detectors: dict[str, Callable[[], pl.Expr]] = {
@@ -351,7 +355,9 @@ def _value_checks(schema: pl.Schema) -> list[_Check]:
             is_unsigned=dtype.is_unsigned_integer(),
             is_wide=dtype in (pl.Int128, pl.UInt128),
         )
-        detectors = (_detector(rule, column, names) for rule in rules)
+        # One detector per kind: NaN, infinity and non-finite values all show in one sum.
+        kinds = {_DETECTOR_KIND.get(rule.predicate, rule.predicate): rule for rule in rules}
+        detectors = (_detector(rule, column, names) for rule in kinds.values())
         detector = functools.reduce(operator.or_, detectors)
         checks.append((name, detector, rules))
     return checks

@@ -671,23 +671,10 @@ def merge_partials(
         if "rates_effective_at" in schemas[0]
         else []
     )
-    # One pass over the partials (their upstream plans run once): the total rows form
-    # their own group, whose tag is null.
-    folded = (
-        combined.group_by("tag", *keys)
-        .agg(
-            ordered_sum("eligible_spend_usd"),
-            ordered_sum("projected_batch_cost_usd"),
-            exact_sum("request_count"),
-            ordered_sum("total_spend_usd"),
-            pl.col("tier").first(),
-            pl.col("tier").drop_nulls().unique().alias(_TIERS_SEEN),
-            *provenance,
-        )
-        .with_columns(
-            pl.col("total_spend_usd").sum().alias(_TOTAL),
-            pl.col("tag").is_not_null().alias(_ROW),
-            checked_narrow("request_count", pl.UInt64()),
+    # Partials of several chunks must share one tier: checked only when there are several.
+    several = len(frames) > 1
+    tier_check = (
+        [
             # Every tier of every partial, as one text broadcast to each row, checked there
             # (on the tier column, which the summary reads, so the check is never pruned).
             pl.struct(
@@ -701,9 +688,31 @@ def merge_partials(
                 .alias("seen"),
             )
             .map_batches(_tiers_checked, return_dtype=pl.String)
-            .alias("tier"),
+            .alias("tier")
+        ]
+        if several
+        else []
+    )
+    # One pass over the partials (their upstream plans run once): the total rows form
+    # their own group, whose tag is null.
+    folded = (
+        combined.group_by("tag", *keys)
+        .agg(
+            ordered_sum("eligible_spend_usd"),
+            ordered_sum("projected_batch_cost_usd"),
+            exact_sum("request_count"),
+            ordered_sum("total_spend_usd"),
+            pl.col("tier").first(),
+            *([pl.col("tier").drop_nulls().unique().alias(_TIERS_SEEN)] if several else []),
+            *provenance,
         )
-        .drop("total_spend_usd", _TIERS_SEEN)
+        .with_columns(
+            pl.col("total_spend_usd").sum().alias(_TOTAL),
+            pl.col("tag").is_not_null().alias(_ROW),
+            checked_narrow("request_count", pl.UInt64()),
+            *tier_check,
+        )
+        .drop("total_spend_usd", *([_TIERS_SEEN] if several else []))
     )
     findings = finalize(folded, keys)
     return findings if lazy else findings.collect()
