@@ -1243,7 +1243,7 @@ class PricingCatalog:
         return list(self._history)
 
     def resolve(self, provider: str, model: str) -> str | None:
-        """The catalog model id that `model` of `provider` means, or None (SPEC §2).
+        """The catalog model id that `model` of `provider` means, or None (docs/semantics.md §2).
 
         Within `provider` (trimmed and lower-cased): the model whose id equals `model`;
         else the model one of whose ``aliases`` (the union over its history,

@@ -38,7 +38,7 @@ Decisions (documented here because no export contract settles them):
   of type ``GENERATION`` and ``EMBEDDING`` (both are billed model calls; embeddings have Batch
   APIs too) and drops spans, events, tools, agents etc.; with no ``type`` column every row is kept.
 * **Prompt cache.** ``input_tokens`` counts every input token, cache reads and writes included
-  (SPEC §1); ``cached_input_tokens`` / ``cache_write_tokens`` are the tokens read from / written
+  (docs/semantics.md §1); ``cached_input_tokens`` / ``cache_write_tokens`` are the tokens read from / written
   to the provider's prompt cache (0 when the export has no such field). LiteLLM's
   ``prompt_tokens`` already include both; Langfuse's usage buckets and Helicone's
   ``prompt_tokens`` exclude them, so those presets add them back. Each preset's docstring and

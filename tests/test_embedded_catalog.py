@@ -1,9 +1,9 @@
 """The embedded catalog (``pricing.toml``), read with ``tomllib`` directly.
 
 These tests deliberately do not go through batchframe's parser, so they state
-the catalog contract of SPEC section 2 on their own:
+the catalog contract of docs/semantics.md §2 on their own:
 
-* every fact SPEC section 2 lists, with exact values;
+* every fact docs/semantics.md §2 lists, with exact values;
 * the consistency rules the parser enforces (key scheme, complete rate
   pairs, cache rates only for a present tier/context, long-context rates only
   with a threshold, normalised provider ids, RFC 3339 instants with an offset,
@@ -52,7 +52,7 @@ REQUIRED_KEYS = {"provider", "model", "effective_at", "input_per_million", "outp
 
 # Entries whose standard input/output rates are deliberately not LiteLLM's.
 # LiteLLM carries only today's price of a model; these are older prices kept
-# as price history (SPEC section 2), each with its source. No entry carries a
+# as price history (docs/semantics.md §2), each with its source. No entry carries a
 # price newer than LiteLLM 1.110.2 has.
 LITELLM_DEVIATIONS = {
     ("openai", "o3", "2025-04-16T00:00:00+00:00"): (
@@ -134,7 +134,7 @@ _DATE_STAMP = re.compile(r"(?:-\d{8}|-\d{4}-\d{2}-\d{2}|@\d{8})$")
 
 
 def resolve(provider: str, model: str) -> str | None:
-    """SPEC section 2 resolution: exact id, then aliases, then once without a
+    """docs/semantics.md §2 resolution: exact id, then aliases, then once without a
     trailing date stamp and/or a leading ``<provider>/``."""
     provider = provider.strip().lower()
     models = {e["model"] for e in ENTRIES if e["provider"] == provider}
@@ -170,7 +170,7 @@ def assert_rates(entry: dict, expected: dict[str, str]) -> None:
 
 
 # --------------------------------------------------------------------------
-# SPEC section 2 facts
+# docs/semantics.md §2 facts
 
 
 SPEC_FACTS = [

@@ -2,7 +2,7 @@
 
 Every expected ``input_tokens`` / ``cached_input_tokens`` / ``cache_write_tokens`` below is
 computed by hand from the fixture rows (tests/data/logs/README.md gives each field's source):
-the convention is SPEC §1, ``input_tokens`` counts every input token, cache reads and cache
+the convention of docs/semantics.md §1: ``input_tokens`` counts every input token, cache reads and cache
 writes included.
 """
 
@@ -39,7 +39,7 @@ def _check_dtypes_and_bound(df: pl.DataFrame) -> None:
     for column in CACHE_COLUMNS:
         assert df.schema[column] == pl.Int64
         assert df[column].null_count() == 0
-    # SPEC §1: cached + write <= input on every row.
+    # docs/semantics.md §1: cached + write <= input on every row.
     assert (df["cached_input_tokens"] + df["cache_write_tokens"] <= df["input_tokens"]).all()
 
 
