@@ -23,6 +23,7 @@ from batchframe._errors import AggregateError
 from batchframe._logschema import parse_timestamp
 from batchframe._rules import (
     CACHE_COLUMNS,
+    COUNT_COLUMNS,
     LONG_CONTEXT,
     RESERVED_PREFIX,
     ValueRule,
@@ -67,7 +68,6 @@ FOLDED_LOG_COLUMNS = (
     "long_context",
     "already_batched",
 )
-_COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
 
 
 @dataclass(frozen=True)
@@ -276,7 +276,7 @@ def check_schema(schema: pl.Schema) -> None:
         dtype = schema[name]
         if not _is_text(dtype):
             raise AggregateError(f"column {name!r}: expected strings, got dtype {dtype}")
-    for name in (*_COUNT_COLUMNS, "cost_usd"):
+    for name in (*COUNT_COLUMNS, "cost_usd"):
         dtype = schema[name]
         numeric = dtype.is_integer() or dtype.is_float() or isinstance(dtype, pl.Null)
         if name == "cost_usd":

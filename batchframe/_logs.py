@@ -82,7 +82,6 @@ def _log_sums() -> list[pl.Expr]:
 
 
 BUCKET = f"{RESERVED_PREFIX}prompt_bucket"
-_BUCKET = BUCKET
 
 
 def long_context_thresholds(catalog: PricingCatalog) -> list[int]:
@@ -134,7 +133,7 @@ def long_context_of(
     position = key.replace_strict(
         keys, list(by_model.values()), default=None, return_dtype=pl.Int64
     )
-    return (pl.col(_BUCKET).cast(pl.Int64) > position).fill_null(False)
+    return (pl.col(BUCKET).cast(pl.Int64) > position).fill_null(False)
 
 
 def check_every_column(every: str | None, timestamp: str, names: Sequence[str]) -> None:
@@ -439,7 +438,7 @@ def aggregate_request_logs(
         origin["timestamp"] = timestamp
     cat = resolve_catalog(catalog)
     thresholds = long_context_thresholds(cat)
-    bucketed = frame.with_columns(prompt_bucket(pl.col("input_tokens"), thresholds).alias(_BUCKET))
+    bucketed = frame.with_columns(prompt_bucket(pl.col("input_tokens"), thresholds).alias(BUCKET))
     return fold_requests(bucketed, cat, thresholds, period, eligible_tags, origin, lazy)
 
 
@@ -458,10 +457,10 @@ def fold_requests(
     raw key values (whose bucket it computed per request with `prompt_bucket`'s rule).
     """
     # Every frame takes the same cleaning (idempotent on the output of scan_request_logs).
-    normalized = normalize_logs(frame, origin=origin, carry=[_BUCKET])
+    normalized = normalize_logs(frame, origin=origin, carry=[BUCKET])
     frame = with_chosen_tag(normalized, eligible_tags)
     keys = [pl.col("provider"), pl.col("model"), pl.col("tag"), pl.col("already_batched")]
-    keys.append(pl.col(_BUCKET))
+    keys.append(pl.col(BUCKET))
     if period is not None:
         keys.append(pl.col("timestamp").dt.truncate(period.text).alias("period_start"))
     folded = frame.group_by(keys).agg(_log_sums())

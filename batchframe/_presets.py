@@ -200,12 +200,9 @@ def _first(schema: pl.Schema, *names: str) -> str | None:
     return next((name for name in names if name in schema), None)
 
 
-_blank_to_null = clean_text
-
-
 def _text(name: str) -> pl.Expr:
     """A column as stripped String, blank -> null."""
-    return _blank_to_null(pl.col(name).cast(pl.String))
+    return clean_text(pl.col(name).cast(pl.String))
 
 
 def _model(schema: pl.Schema, *names: str) -> pl.Expr:
@@ -246,9 +243,6 @@ def _tag_list(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
         return parse_tags(name, schema[name], name)
     except AggregateError as exc:
         raise _fail(preset, schema, str(exc)) from None
-
-
-_single_tag = single_tag
 
 
 def _struct_path(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
@@ -575,7 +569,7 @@ def litellm_daily_tag_spend(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame
     columns = [
         _provider(schema, raw_provider, model).alias("provider"),
         model.alias("model"),
-        _single_tag(pl.col("tag")).alias("tags"),
+        single_tag(pl.col("tag")).alias("tags"),
         _litellm_input(prompt, cached, written).alias("input_tokens"),
         _count(name, schema, "completion_tokens").alias("output_tokens"),
         _money(name, schema, "spend").alias("cost_usd"),
@@ -720,7 +714,7 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         if not present:
             tags = _NO_TAGS
         else:
-            tags = _single_tag(present[0] if len(present) == 1 else pl.coalesce(present))
+            tags = single_tag(present[0] if len(present) == 1 else pl.coalesce(present))
         model = _model(schema, "model", "response_model", "request_model")
         raw_provider = _first(schema, "provider")
         zero = pl.lit(0, dtype=pl.Int64)

@@ -23,7 +23,13 @@ from batchframe._catalog import PricingCatalog, resolve_catalog, resolve_expr
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum, provider_key, when_chain
 from batchframe._findings import FINDINGS_SCHEMA, with_summary
-from batchframe._input import AggregatesLike, EagerAggregatesLike, summed_columns, validated
+from batchframe._input import (
+    AggregatesLike,
+    EagerAggregatesLike,
+    check_kept,
+    summed_columns,
+    validated,
+)
 from batchframe._rules import (
     CACHE_COLUMNS,
     CONTEXTS,
@@ -248,11 +254,7 @@ def check_price_at(schema: pl.Schema, price_at: str | None) -> None:
         return
     if not isinstance(price_at, str):
         raise TypeError(f"price_at= takes a column name, got {price_at!r}")
-    if price_at not in schema:
-        raise AggregateError(
-            f"column {price_at!r} (asked for by price_at=) is not in the input; "
-            f"the input has {schema.names()}"
-        )
+    check_kept(schema.names(), [price_at])
     _as_utc(price_at, schema[price_at])
 
 

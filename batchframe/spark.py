@@ -64,6 +64,7 @@ from batchframe._logs import check_every_column, check_log_columns
 from batchframe._project import merge_partials, partial_from_segments
 from batchframe._rules import (
     CACHE_COLUMNS,
+    COUNT_COLUMNS,
     LONG_CONTEXT,
     RESERVED_PREFIX,
     TagsLike,
@@ -93,7 +94,6 @@ __all__ = [
 
 INSTALL_HINT = 'pip install "batchframe[spark]"'
 
-_COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
 _DAY_US = 86_400_000_000
 
 
@@ -185,7 +185,7 @@ def _spark_safe_type(dtype: pa.DataType, name: str | None = None) -> pa.DataType
     if t.is_timestamp(dtype):
         return pa.timestamp("us", tz="UTC")  # naive values are taken as UTC wall time
     if t.is_null(dtype):
-        if name in _COUNT_COLUMNS:
+        if name in COUNT_COLUMNS:
             return pa.int64()
         return pa.float64() if name == "cost_usd" else pa.string()
     if (
