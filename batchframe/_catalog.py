@@ -1377,6 +1377,15 @@ class PricingCatalog:
         return pl.DataFrame(columns, schema=FRAME_SCHEMA)
 
     @functools.cached_property
+    def _memo(self) -> dict[tuple[object, ...], object]:
+        """Frames and expressions derived from this (immutable) catalog, built once each.
+
+        Projections use it for their catalog-side plan pieces (`batchframe._project`), so
+        that a call on a few rows does not rebuild them.
+        """
+        return {}
+
+    @functools.cached_property
     def latest_frame(self) -> pl.DataFrame:
         """`frame` reduced to each pair's latest entry."""
         return self.frame.group_by("provider", "model", maintain_order=True).last()

@@ -15,7 +15,7 @@ import functools
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
-from typing import overload
+from typing import NamedTuple, overload
 
 import polars as pl
 
@@ -26,6 +26,7 @@ from batchframe._findings import FINDINGS_SCHEMA, with_summary
 from batchframe._input import (
     AggregatesLike,
     EagerAggregatesLike,
+    Validated,
     check_kept,
     summed_columns,
     validated,
@@ -84,11 +85,18 @@ def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFra
 
     A pure optimisation: `classify` applies the rule itself to what is kept.
     """
-    candidates = spellings(tuple(eligible))
+    candidates = _spellings_series(tuple(eligible))
     if candidates is None:
         return aggregates
     # Categorical and Enum tags are matched on their categories, without a cast.
-    return aggregates.filter(pl.col("tag").is_in(pl.Series(candidates, dtype=pl.String).implode()))
+    return aggregates.filter(pl.col("tag").is_in(candidates))
+
+
+@functools.lru_cache(maxsize=32)
+def _spellings_series(eligible: tuple[str, ...]) -> pl.Series | None:
+    """`spellings` as the one-element list Series `is_in` takes, built once per tag set."""
+    candidates = spellings(eligible)
+    return None if candidates is None else pl.Series(candidates, dtype=pl.String).implode()
 
 
 def not_batched(aggregates: pl.LazyFrame) -> pl.LazyFrame:
@@ -157,6 +165,18 @@ def _entries(
     Each pair's earliest entry is present twice: at its instant and at the beginning of
     time, so that an instant before a pair's history is priced at its earliest entry.
     """
+    key = ("entries", tier, tuple(contexts), tuple(kinds))
+    memo = catalog._memo
+    if key not in memo:
+        memo[key] = _build_entries(catalog, tier, contexts, kinds)
+    built = memo[key]
+    assert isinstance(built, pl.DataFrame)
+    return built.lazy()
+
+
+def _build_entries(
+    catalog: PricingCatalog, tier: str, contexts: Sequence[str], kinds: Sequence[str]
+) -> pl.DataFrame:
     frame = catalog.frame
     threshold = "long_context_threshold_tokens"
     entries = frame.lazy().select(
@@ -179,7 +199,7 @@ def _entries(
         .with_columns(pl.lit(_EARLIEST, dtype=pl.Datetime("us", "UTC")).alias(_ASOF))
     )
     keyed = entries.with_columns(pl.col(_EFFECTIVE).alias(_ASOF))
-    return pl.concat([earliest, keyed], how="vertical").sort(_ASOF)
+    return pl.concat([earliest, keyed], how="vertical").sort(_ASOF).collect()
 
 
 def resolve_models(pairs: pl.LazyFrame, catalog: PricingCatalog) -> pl.LazyFrame:
@@ -188,8 +208,13 @@ def resolve_models(pairs: pl.LazyFrame, catalog: PricingCatalog) -> pl.LazyFrame
     The rule is `PricingCatalog.resolve`'s (docs/semantics.md §2), as the one vectorised
     definition `batchframe._catalog.resolve_expr`.
     """
-    resolved = resolve_expr(catalog, pl.col(_PROVIDER_KEY), pl.col("model"))
-    return pairs.with_columns(resolved.alias(_CATALOG_MODEL))
+    memo = catalog._memo
+    if ("resolve",) not in memo:
+        resolved = resolve_expr(catalog, pl.col(_PROVIDER_KEY), pl.col("model"))
+        memo["resolve",] = resolved.alias(_CATALOG_MODEL)
+    expr = memo["resolve",]
+    assert isinstance(expr, pl.Expr)
+    return pairs.with_columns(expr)
 
 
 def attach_rates(
@@ -435,7 +460,7 @@ def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFr
         .agg(
             ordered_sum("cost_usd").alias("eligible_spend_usd"),
             ordered_sum("projected_batch_cost_usd"),
-            exact_sum("request_count", classified.collect_schema()["request_count"]),
+            exact_sum("request_count"),  # an integer (or whole-float) count: Int128
             *provenance,
         )
         # A negative sum becomes null: a lazy input's owed checks settle after this, and
@@ -444,8 +469,13 @@ def fold_findings(classified: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFr
     )
 
 
-def finalize(folded: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFrame:
-    """Savings floor, shares, discount, summary and order: the findings of docs/semantics.md §3."""
+def finalize(
+    folded: pl.LazyFrame, by: Sequence[str] = (), *, provenance: bool = False
+) -> pl.LazyFrame:
+    """Savings floor, shares, discount, summary and order: the findings of docs/semantics.md §3.
+
+    `provenance`: `folded` has ``rates_effective_at``, kept as the last column.
+    """
     eligible = pl.col("eligible_spend_usd")
     savings = pl.col("projected_savings_usd")
     total_usd = pl.col(_TOTAL)
@@ -478,15 +508,18 @@ def finalize(folded: pl.LazyFrame, by: Sequence[str] = ()) -> pl.LazyFrame:
             nulls_last=True,
         )
         .pipe(with_summary)
-        .select(findings_columns(folded.collect_schema(), by))
+        .select(findings_columns(by, provenance=provenance))
     )
 
 
-def findings_columns(schema: pl.Schema, by: Sequence[str] = ()) -> list[pl.Expr]:
-    """The findings columns of docs/semantics.md §3, `by` keys after ``tag``, provenance last."""
+def findings_columns(by: Sequence[str] = (), *, provenance: bool = False) -> list[pl.Expr]:
+    """The findings columns of docs/semantics.md §3, `by` keys after ``tag``, provenance last.
+
+    `provenance`: the frame has ``rates_effective_at`` (the model is among the keys).
+    """
     columns = [pl.col(name).cast(dtype) for name, dtype in FINDINGS_SCHEMA.items()]
     keys = [pl.col(key) for key in by]
-    tail = [pl.col("rates_effective_at")] if "rates_effective_at" in schema else []
+    tail = [pl.col("rates_effective_at")] if provenance else []
     return [columns[0], *keys, *columns[1:], *tail]
 
 
@@ -588,28 +621,77 @@ def partial_projection(
         >>> bf.merge_partials(parts).equals(bf.project_batch_savings(rows))
         True
     """
+    plan = _plan(chunk, catalog, eligible_tags, tier, price_at, by)
+    partial = plan.partial()
+    return partial if plan.checked.lazy else partial.collect()
+
+
+class _Plan(NamedTuple):
+    """A projection's validated input, its folded candidate segments and its total, lazily."""
+
+    checked: Validated
+    segments: pl.LazyFrame
+    total: pl.LazyFrame
+    catalog: PricingCatalog
+    eligible: list[str]
+    tier: str
+    price_at: str | None
+    keys: tuple[str, ...]
+
+    def classified(self) -> pl.LazyFrame:
+        return classify(
+            attach_rates(self.segments, self.catalog, self.tier, self.price_at), self.eligible
+        )
+
+    def partial(self) -> pl.LazyFrame:
+        """The partial frame (`partial_projection`)."""
+        return partial_from_segments(
+            self.segments,
+            self.total,
+            self.catalog,
+            eligible=self.eligible,
+            tier=self.tier,
+            price_at=self.price_at,
+            keys=self.keys,
+            enforce=self.checked.enforce,
+        )
+
+    def findings(self) -> pl.LazyFrame:
+        """The findings, straight from the per-tag folds (no partial layout to merge).
+
+        The same expressions as ``merge_partials([partial()])`` on the same values, so the
+        same numbers to the bit; used for eager inputs only. (Over a lazy scan, Polars'
+        common-subplan elimination would cache the whole scan shared by the fold and the
+        total: 885 MiB peak on 10M Parquet rows instead of 115 MiB.)
+        """
+        folded = fold_findings(self.classified(), self.keys)
+        total = self.total.select(pl.col("total_spend_usd").alias(_TOTAL))
+        folded = folded.join(total, how="cross").with_columns(
+            pl.lit(True).alias(_ROW), pl.lit(self.tier).alias("tier")
+        )
+        return finalize(folded, self.keys, provenance="model" in self.keys)
+
+
+def _plan(
+    chunk: AggregatesLike,
+    catalog: PricingCatalog | None,
+    eligible_tags: TagsLike,
+    tier: str,
+    price_at: str | None,
+    by: Sequence[str] | str | None,
+) -> _Plan:
     keys = check_by(by)
     tier = check_tier(tier)
     instants = [price_at] if price_at else []
     checked = validated(chunk, keep=(*keys, *instants))
     check_price_at(checked.frame.collect_schema(), price_at)
     tags = eligible_tag_set(eligible_tags)
-    cat = resolve_catalog(catalog)
     candidates = keep_candidates(not_batched(checked.frame), tags)
     segments = fold_segments(candidates, (*keys, *instants))
     # The total and any owed input checks are reductions over the same single pass.
     total = total_spend(checked.frame, checked.reductions)
-    partial = partial_from_segments(
-        segments,
-        total,
-        cat,
-        eligible=tags,
-        tier=tier,
-        price_at=price_at,
-        keys=keys,
-        enforce=checked.enforce,
-    )
-    return partial if checked.lazy else partial.collect()
+    cat = resolve_catalog(catalog)
+    return _Plan(checked, segments, total, cat, tags, tier, price_at, tuple(keys))
 
 
 _TIERS_SEEN = _tmp("tiers")
@@ -716,7 +798,7 @@ def merge_partials(
         )
         .drop("total_spend_usd", *([_TIERS_SEEN] if several else []))
     )
-    findings = finalize(folded, keys)
+    findings = finalize(folded, keys, provenance=bool(provenance))
     return findings if lazy else findings.collect()
 
 
@@ -795,14 +877,12 @@ def project_batch_savings(
         >>> print(findings["summary"][0])
         tag=nightly is 50.0% of spend and batch-eligible → ~$17.50 saved at the Batch API rate (−50%) on 10 request(s)
     """
-    # Finalizing the per-tag folds directly, without the partial layout, saved ~4 ms of
-    # ~155 on 10M in-memory rows, but over a Parquet scan Polars' common-subplan
-    # elimination then caches the whole scan shared by the fold and the total (885 MiB
-    # peak on 10M rows instead of 115 MiB). One composition, known to stream, serves both.
-    partial = partial_projection(
-        aggregates, catalog, eligible_tags=eligible_tags, tier=tier, price_at=price_at, by=by
-    )
-    return merge_partials([partial])
+    # A LazyFrame goes through the partial layout, which streams a scan once; an eager
+    # input's findings come straight from the folds (`_Plan.findings`).
+    plan = _plan(aggregates, catalog, eligible_tags, tier, price_at, by)
+    if plan.checked.lazy:
+        return merge_partials([plan.partial()])
+    return plan.findings().collect()
 
 
 @overload
