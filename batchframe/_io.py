@@ -70,7 +70,7 @@ _COUNTERS = {
 _INT64_MAX = 2**63 - 1
 #: Optional aggregate columns whose absence means the same as null (§1.1): a file of a
 #: glob may lack them; every other column must be in every file.
-AGGREGATE_FILLABLE = ("already_batched",)
+AGGREGATE_FILLABLE = ("already_batched", "cache_hit", "cost_unknown", "cost_source")
 
 
 def first_line(exc: BaseException) -> str:
@@ -537,7 +537,7 @@ def diagnose(files: Files, exc: BaseException) -> AggregateError:
 #: Log columns whose absence means the same as null (docs/semantics.md §1.4): a file of a
 #: glob may lack them. They are batchframe's own names; a preset's or a mapping's source
 #: columns must be in every file.
-LOG_FILLABLE = ("provider", "tags", "tag", "already_batched", "service_tier")
+LOG_FILLABLE = ("provider", "tags", "tag", "already_batched", "service_tier", "cache_hit")
 
 
 def scan_log_files(files: Files) -> pl.LazyFrame:
