@@ -61,7 +61,6 @@ Decisions (documented here because no export contract settles them):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import NamedTuple, TypeAlias
 
@@ -73,6 +72,7 @@ from batchframe._logschema import (
     NO_TAGS,
     checked_parse,
     clean_text,
+    lookup,
     parse_count,
     parse_money,
     parse_tags,
@@ -245,26 +245,9 @@ def _tag_list(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
         raise _fail(preset, schema, str(exc)) from None
 
 
-def _struct_path(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
-    """``expr.a.b…`` when a Struct dtype has that nested path, else None."""
-    current: object = dtype
-    for key in path:
-        if not isinstance(current, pl.Struct):
-            return None
-        fields = {field.name: field.dtype for field in current.fields}
-        if key not in fields:
-            return None
-        expr, current = expr.struct.field(key), fields[key]
-    return expr.cast(pl.String)
-
-
 def _json_value(schema: pl.Schema, name: str, path: Sequence[str]) -> pl.Expr | None:
-    """Value at ``path`` inside a JSON-text or Struct column, as String; None if unreachable."""
-    dtype = schema[name]
-    if dtype == pl.String:
-        json_path = "$" + "".join(f"[{json.dumps(key)}]" for key in path)
-        return pl.col(name).str.json_path_match(json_path)
-    return _struct_path(pl.col(name), dtype, path)
+    """Value at ``path`` inside a JSON-text, Struct or Map column, as String; None if unreachable."""
+    return lookup(pl.col(name), schema[name], path)
 
 
 def _is_batch_tier(tier: pl.Expr) -> pl.Expr:
