@@ -80,6 +80,10 @@ def _key_value_list(dtype: pl.DataType) -> pl.Struct | None:
     return None
 
 
+def _instance(dtype: pl.DataType | type[pl.DataType]) -> pl.DataType:
+    return dtype() if isinstance(dtype, type) else dtype
+
+
 def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
     """The value at `path` (nested keys) inside an object column, as String; None if the
     column's type cannot hold it.
@@ -108,12 +112,12 @@ def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | 
             fields = {field.name: field.dtype for field in dtype.fields}
             if key not in fields:
                 return None
-            expr, dtype = expr.struct.field(key), fields[key]
+            expr, dtype = expr.struct.field(key), _instance(fields[key])
         elif entry is not None:
             element = pl.element()
             hit = element.struct.field("key").cast(pl.String) == key
             expr = expr.list.eval(element.filter(hit).struct.field("value")).list.first()
-            dtype = entry.fields[1].dtype
+            dtype = _instance(entry.fields[1].dtype)
         elif isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
             rest = path[index:]
             json_path = "$" + "".join(f"[{json.dumps(part)}]" for part in rest)
