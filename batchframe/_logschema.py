@@ -80,8 +80,12 @@ def _key_value_list(dtype: pl.DataType) -> pl.Struct | None:
     return None
 
 
-def _instance(dtype: pl.DataType | type[pl.DataType]) -> pl.DataType:
-    return dtype() if isinstance(dtype, type) else dtype
+def _instance(dtype: object) -> pl.DataType:
+    """A dtype as an instance (Struct fields may hold the class, e.g. ``pl.Int64``)."""
+    result = dtype() if isinstance(dtype, type) else dtype
+    if not isinstance(result, pl.DataType):
+        raise TypeError(f"not a Polars dtype: {dtype!r}")
+    return result
 
 
 def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
