@@ -404,6 +404,11 @@ def gateway_tag_regex(patterns: Sequence[str] = GATEWAY_TAG_PATTERNS) -> str:
     return "(?i)^(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
 
 
+#: Service-tier spellings of the exports -> batchframe's tier names (``standard``, ``batch``,
+#: ``flex``, ``priority``); others are kept lower-cased. OpenAI reports the standard tier
+#: as ``default`` (``ChatCompletion.service_tier`` in ``openai/openai-python``).
+SERVICE_TIER_NAMES: dict[str, str] = {"default": "standard"}
+
 #: LiteLLM call types that book the cost of a Batch-API job.
 BATCH_CALL_TYPE = r"^a?(?:create|retrieve|cancel|list)_batch(?:es)?$"
 
