@@ -37,7 +37,7 @@ from batchframe._io import (
     scan_log_files,
 )
 from batchframe._logs import aggregate_request_logs, scan_request_logs
-from batchframe._presets import PRESETS
+from batchframe._presets import PRESETS, Preset, helicone_preset
 from batchframe._project import classify_segments, project_batch_savings
 from batchframe._rules import TIERS, parse_every
 
@@ -139,6 +139,12 @@ def _parser() -> argparse.ArgumentParser:
             "--preset",
             choices=sorted(PRESETS),
             help="the export the --logs files come from (default: batchframe's own column names)",
+        )
+        sub.add_argument(
+            "--tag-property",
+            metavar="NAME",
+            help="with --preset helicone: the custom property that holds the tag "
+            "(Helicone-Property-NAME; default: feature)",
         )
         sub.add_argument(
             "--map",
@@ -321,6 +327,8 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
         return _from_logs(args, every)
     if args.preset:
         raise CliError("--preset applies to --logs files")
+    if args.tag_property is not None:
+        raise CliError("--tag-property applies to --logs files with --preset helicone")
     if args.map:
         raise CliError("--map applies to --logs files; an aggregates FILE uses batchframe's names")
     if every is not None:
@@ -356,9 +364,16 @@ def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFram
     files = resolve(args.logs, args.input_format)
     if every is not None and args.preset is None:
         _check_timestamp(files, mapping, every)
+    preset: str | Preset | None = args.preset
+    if args.tag_property is not None:
+        if args.preset != "helicone":
+            raise CliError("--tag-property applies to --preset helicone")
+        if not args.tag_property.strip():
+            raise CliError("--tag-property needs a property name, e.g. --tag-property feature")
+        preset = helicone_preset(args.tag_property.strip())
     try:
         logs = scan_request_logs(
-            list(files.paths), format=files.format, columns=mapping, preset=args.preset
+            list(files.paths), format=files.format, columns=mapping, preset=preset
         )
         aggregated = aggregate_request_logs(
             logs, every=every, eligible_tags=_eligible_tags(args.tags)

@@ -38,7 +38,9 @@ __all__ = [
     "Files",
     "detect_format",
     "diagnose",
+    "each_file",
     "first_line",
+    "log_file_schemas",
     "read_json",
     "resolve",
     "scan_aggregates",
@@ -79,7 +81,14 @@ _COUNTERS = {
 _INT64_MAX = 2**63 - 1
 #: Optional aggregate columns whose absence means the same as null (§1.1): a file of a
 #: glob may lack them; every other column must be in every file.
-AGGREGATE_FILLABLE = ("already_batched",)
+AGGREGATE_FILLABLE = (
+    "already_batched",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "long_context",
+    "cache_hit",
+    "cost_unknown",
+)
 
 
 def first_line(exc: BaseException) -> str:
@@ -649,3 +658,13 @@ LOG_FILLABLE = ("provider", "tags", "tag", "already_batched", "service_tier")
 def scan_log_files(files: Files) -> pl.LazyFrame:
     """A lazy scan of request-log files; CSV is read as text (ids and JSON stay text)."""
     return scan_files(files, text_csv=True, fillable=LOG_FILLABLE)
+
+
+def log_file_schemas(files: Files) -> list[pl.Schema]:
+    """Each request-log file's own schema (as `scan_log_files` reads it), in order."""
+    return [_schema(path, files.format, True, ()) for path in files.paths]
+
+
+def each_file(files: Files) -> list[Files]:
+    """`files` as one `Files` per file (for files whose columns differ)."""
+    return [Files((path,), files.format) for path in files.paths]

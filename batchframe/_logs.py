@@ -18,7 +18,14 @@ from batchframe._catalog import PricingCatalog, resolve_catalog, resolve_expr
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum, provider_key
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
-from batchframe._io import FileFormat, Files, resolve, scan_log_files
+from batchframe._io import (
+    FileFormat,
+    Files,
+    each_file,
+    log_file_schemas,
+    resolve,
+    scan_log_files,
+)
 from batchframe._logschema import (
     LOG_SCHEMA,
     NO_TAGS,
@@ -264,6 +271,24 @@ def scan_request_logs(
         [('anthropic', 'claude-opus-4-8', None), ('openai', 'gpt-5.5', 'nightly')]
     """
     files = resolve(source, format)
+    schemas = log_file_schemas(files)
+    if len(files.paths) > 1 and any(s != schemas[0] for s in schemas):
+        # Files whose columns differ (an optional column missing from some): each file is
+        # mapped on its own columns, so a preset picks each file's own sources and a file
+        # that lacks a required column is named; the mapped parts are then read as one.
+        parts = [_mapped(one, columns, preset) for one in each_file(files)]
+        logs = pl.concat([part for part, _ in parts], how="diagonal_relaxed")
+        with locating(_locator(logs, files)):
+            return normalize_logs(logs, files.where, parts[0][1])
+    logs, origin = _mapped(files, columns, preset)
+    with locating(_locator(logs, files)):
+        return normalize_logs(logs, files.where, origin)
+
+
+def _mapped(
+    files: Files, columns: Mapping[str, str] | None, preset: str | Preset | None
+) -> tuple[pl.LazyFrame, dict[str, str]]:
+    """The files' logs with `columns` renamed and `preset` applied, and the origin of names."""
     where = files.where
     logs = scan_log_files(files)
     schema = logs.collect_schema()
@@ -299,8 +324,9 @@ def scan_request_logs(
                 f"got {type(mapped).__name__}"
             )
         logs = mapped
-    with locating(_locator(logs, files)):
-        return normalize_logs(logs, where, origin)
+    if len(files.paths) == 1:  # a file of a glob whose columns differ: name it
+        check_log_columns(logs.collect_schema().names(), where)
+    return logs, origin
 
 
 def _locator(frame: pl.LazyFrame, files: Files) -> Locator:

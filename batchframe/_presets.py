@@ -78,6 +78,7 @@ from batchframe._logschema import (
     parse_tags,
     parse_timestamp,
     single_tag,
+    undouble_quotes,
 )
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
@@ -848,7 +849,15 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         ``prompt_cache_write_tokens`` -> cache_write_tokens (absent, e.g. in the CSV: 0).
         Helicone's ``prompt_tokens`` are the uncached tokens only (``packages/cost/index.ts``
         ``costOfPrompt`` prices ``promptTokens`` as "fresh, uncached" and the two cache counts
-        on top), so input_tokens = ``prompt_tokens`` + reads + writes.
+        on top), so input_tokens = ``prompt_tokens`` + reads + writes. Reasoning tokens are
+        part of ``completion_tokens`` (``costOfPrompt`` takes no separate reasoning count, and
+        ``HeliconeRequest`` has none), so nothing is added to the output.
+
+        ``request_properties`` may be an object (JSON/JSONL exports, a Struct or Map) or JSON
+        text (CSV), including the CSV export's doubly escaped text ``{""feature"":""nightly""}``
+        (`undouble_quotes`). cache_hit: ``cache_reference_id`` names another request than
+        the nil UUID (Helicone served a cached response; ``valhalla/jawn/src/lib/stores/
+        request/request.ts`` selects it, ``DEFAULT_UUID`` when not cached).
         """
         name = "helicone"
         _pick(name, schema, "model", "response_model", "request_model")
@@ -857,9 +866,14 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         cost_name = _pick(name, schema, "cost", "cost_usd", "costUSD")
         props_name = _pick(name, schema, "request_properties", "properties")
         props_dtype = schema[props_name]
-        if props_dtype not in (pl.String, pl.Null) and not isinstance(props_dtype, pl.Struct):
+        props = pl.col(props_name)
+        if props_dtype == pl.String:
+            # The CSV export doubles the quotes of object columns twice (index.ts
+            # convertToCSVRow): {""feature"":""nightly""} after CSV decoding.
+            props = undouble_quotes(props)
+        elif props_dtype != pl.Null and not isinstance(props_dtype, (pl.Struct, pl.Map, pl.List)):
             raise _fail(name, schema, f"column {props_name!r} holds {props_dtype}, not an object")
-        values = [_json_value(schema, props_name, [key]) for key in keys]
+        values = [lookup(props, props_dtype, [key]) for key in keys]
         present = [v for v in values if v is not None]
         if not present:
             tags = _NO_TAGS
@@ -889,9 +903,18 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         flags = _service_tier_flags(schema)
         if flags:
             columns.append(_any_flag(flags).alias("already_batched"))
+        if "cache_reference_id" in schema:
+            # A response served from Helicone's cache points at the request it was cached
+            # from; other rows hold the nil UUID (DEFAULT_UUID in request.ts) or nothing.
+            reference = clean_text(pl.col("cache_reference_id").cast(pl.String))
+            hit = reference.is_not_null() & (reference != _NIL_UUID)
+            columns.append(hit.fill_null(False).alias("cache_hit"))
         return lf.select(columns)
 
     return helicone
+
+
+_NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
 #: Preset name -> preset function (``scan_request_logs(..., preset=name)``).
