@@ -505,7 +505,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         classified = classify_segments(aggregates, catalog, eligible_tags=_eligible_tags(args.tags))
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where)) from None
-    statuses = spend_by_status(classified)
+    statuses = _without_wrong_shares(args, spend_by_status(classified))
     unpriced = unpriced_models(classified, args.top)
     assumed = pricing_assumptions(classified)
     if args.chart:
@@ -527,6 +527,9 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         return statuses.write_csv()
     if args.format == "parquet":
         raise CliError("explain writes table, csv or json")
+    total_label = "Total spend"
+    if _per_tag_table(args):
+        total_label = "Sum of the per-tag table's spend (not your total spend: see the note)"
     return (
         "Spend by status\n"
         + pretty(statuses)
@@ -534,7 +537,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         + (pretty(unpriced) if unpriced.height else "none: every eligible model has a batch rate")
         + "\n\nWhat the pricing assumed (prompt caching, long prompts)\n"
         + _assumptions_text(assumed)
-        + f"\n\nTotal spend: ${float(statuses['spend_usd'].sum()):,.2f}\n"
+        + f"\n\n{total_label}: ${float(statuses['spend_usd'].sum()):,.2f}\n"
     )
 
 
@@ -593,9 +596,40 @@ def _run(args: argparse.Namespace) -> None:
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where)) from None
     assert isinstance(findings, pl.DataFrame)
+    findings = _without_wrong_shares(args, findings)
     if args.chart:
         _chart("plot_savings", findings, args.chart, tier=getattr(args, "tier", "batch"))
     _emit(_render(findings, args.format), args.output)
+
+
+#: Why shares of spend are not printed for a per-tag table (docs/presets.md).
+PER_TAG_TOTAL_NOTE = (
+    "shares of spend are not shown: LiteLLM_DailyTagSpend books a request once per tag and "
+    "leaves untagged requests out, so its sum is not your total spend (a request with two "
+    "tags counts twice, also in the total savings if both tags are eligible); use the "
+    "litellm-spendlogs preset for shares of the true total"
+)
+
+
+def _without_wrong_shares(args: argparse.Namespace, frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with ``share_of_spend_pct`` null (and a note on stderr) when the input is a
+    per-tag table whose sum is not the total spend."""
+    if getattr(args, "preset", None) != "litellm-daily-tag-spend" or not getattr(
+        args, "logs", None
+    ):
+        return frame
+    print(f"batchframe: note: {PER_TAG_TOTAL_NOTE}", file=sys.stderr)
+    shares = [pl.lit(None, dtype=pl.Float64).alias("share_of_spend_pct")]
+    if "summary" in frame.columns:  # "tag=x is 34.5% of spend and batch-eligible → …"
+        summary = pl.col("summary").str.replace(r" is [0-9.,]+% of spend and ", " is ")
+        shares.append(summary.alias("summary"))
+    return frame.with_columns(shares)
+
+
+def _per_tag_table(args: argparse.Namespace) -> bool:
+    return getattr(args, "preset", None) == "litellm-daily-tag-spend" and bool(
+        getattr(args, "logs", None)
+    )
 
 
 def _one_line(text: str) -> str:
