@@ -857,7 +857,10 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         text (CSV), including the CSV export's doubly escaped text ``{""feature"":""nightly""}``
         (`undouble_quotes`). cache_hit: ``cache_reference_id`` names another request than
         the nil UUID (Helicone served a cached response; ``valhalla/jawn/src/lib/stores/
-        request/request.ts`` selects it, ``DEFAULT_UUID`` when not cached).
+        request/request.ts`` selects it, ``DEFAULT_UUID`` when not cached). A ``cost`` of 0
+        on a request with tokens that is not a cache hit is null: Helicone writes 0 for a
+        model it cannot price (``packages/cost/index.ts``, ``caseForCost``). The CSV export
+        has neither the cache counts nor ``cache_reference_id``: prefer JSONL or JSON.
         """
         name = "helicone"
         _pick(name, schema, "model", "response_model", "request_model")
@@ -888,13 +891,27 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         )
         # Helicone's prompt_tokens are the uncached ones only (packages/cost/index.ts,
         # costOfPrompt): the total input adds the cache reads and writes back.
+        input_tokens = _count(name, schema, "prompt_tokens") + cached + written
+        output_tokens = _count(name, schema, "completion_tokens")
+        hit = pl.lit(False)
+        if "cache_reference_id" in schema:
+            # A response served from Helicone's cache points at the request it was cached
+            # from; other rows hold the nil UUID (DEFAULT_UUID in request.ts) or nothing.
+            reference = clean_text(pl.col("cache_reference_id").cast(pl.String))
+            hit = (reference.is_not_null() & (reference != _NIL_UUID)).fill_null(False)
+        # Helicone's cost of a model it cannot price is 0 (ClickHouse `caseForCost`,
+        # ``ELSE toInt64(0)``): 0 for a request with tokens that was not a cache hit is
+        # "no cost known", not a free request.
+        cost = _money(name, schema, cost_name)
+        unpriced = (cost == 0) & (input_tokens + output_tokens > 0) & ~hit
+        cost = pl.when(unpriced.fill_null(False)).then(None).otherwise(cost)
         columns = [
             _provider(schema, raw_provider, model).alias("provider"),
             model.alias("model"),
             tags.alias("tags"),
-            (_count(name, schema, "prompt_tokens") + cached + written).alias("input_tokens"),
-            _count(name, schema, "completion_tokens").alias("output_tokens"),
-            _money(name, schema, cost_name).alias("cost_usd"),
+            input_tokens.alias("input_tokens"),
+            output_tokens.alias("output_tokens"),
+            cost.alias("cost_usd"),
             cached.alias("cached_input_tokens"),
             written.alias("cache_write_tokens"),
         ]
@@ -904,11 +921,7 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         if flags:
             columns.append(_any_flag(flags).alias("already_batched"))
         if "cache_reference_id" in schema:
-            # A response served from Helicone's cache points at the request it was cached
-            # from; other rows hold the nil UUID (DEFAULT_UUID in request.ts) or nothing.
-            reference = clean_text(pl.col("cache_reference_id").cast(pl.String))
-            hit = reference.is_not_null() & (reference != _NIL_UUID)
-            columns.append(hit.fill_null(False).alias("cache_hit"))
+            columns.append(hit.alias("cache_hit"))
         return lf.select(columns)
 
     return helicone
