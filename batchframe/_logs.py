@@ -115,6 +115,16 @@ def prompt_bucket(input_tokens: pl.Expr, thresholds: Sequence[int]) -> pl.Expr:
     ).cast(pl.UInt8)
 
 
+def per_request_prompt(names: Sequence[str]) -> pl.Expr:
+    """A row's prompt size per request: ``input_tokens``, divided by ``request_count`` on a
+    pre-counted row (a day's sum is not one prompt; its mean is the best per-request figure
+    such a row holds, exact when its requests are alike)."""
+    if "request_count" not in names:
+        return pl.col("input_tokens")
+    count = pl.col("request_count").cast(pl.Float64).fill_null(1.0).clip(lower_bound=1.0)
+    return pl.col("input_tokens").cast(pl.Float64) / count
+
+
 def long_context_of(
     folded: pl.LazyFrame, catalog: PricingCatalog, thresholds: Sequence[int]
 ) -> pl.Expr:
@@ -464,7 +474,8 @@ def aggregate_request_logs(
         origin["timestamp"] = timestamp
     cat = resolve_catalog(catalog)
     thresholds = long_context_thresholds(cat)
-    bucketed = frame.with_columns(prompt_bucket(pl.col("input_tokens"), thresholds).alias(BUCKET))
+    prompt = per_request_prompt(schema.names())
+    bucketed = frame.with_columns(prompt_bucket(prompt, thresholds).alias(BUCKET))
     return fold_requests(bucketed, cat, thresholds, period, eligible_tags, origin, lazy)
 
 
