@@ -162,7 +162,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_output_options(demo)
     project = commands.add_parser(
-        "project", help="project aggregates (FILE) or raw logs (--logs): Parquet, CSV, NDJSON, JSON, IPC"
+        "project",
+        help="project aggregates (FILE) or raw logs (--logs): Parquet, CSV, NDJSON, JSON, IPC",
     )
     add_input_options(project)
     add_output_options(project)

@@ -97,3 +97,60 @@ def test_undouble_quotes_only_touches_doubled_json() -> None:
     )
     got = cells.select(undouble_quotes(pl.col("p")))["p"].to_list()
     assert got == ['{"feature":"nightly"}', '{"feature": ""}', '{"a":""}', "plain"]
+
+
+def test_parquet_map_of_properties_feeds_the_helicone_preset(tmp_path: Path) -> None:
+    # Helicone's ClickHouse `properties` is Map(String, String); a Parquet copy keeps a map.
+    table = pa.table(
+        {
+            "model": ["gpt-5.5", "gpt-5.5"],
+            "prompt_tokens": [1_000, 2_000],
+            "completion_tokens": [10, 20],
+            "cost": [0.01, 0.02],
+            "request_properties": pa.array(
+                [[("feature", "nightly")], [("team", "etl")]], pa.map_(pa.string(), pa.string())
+            ),
+        }
+    )
+    pq.write_table(table, tmp_path / "h.parquet")
+    logs = bf.scan_request_logs(tmp_path / "h.parquet", preset="helicone").collect()
+    assert logs["tags"].to_list() == [["nightly"], []]
+    team = bf.scan_request_logs(tmp_path / "h.parquet", preset=bf.helicone_preset("team"))
+    assert team.collect()["tags"].to_list() == [[], ["etl"]]
+
+
+def test_glob_whose_files_lack_optional_columns_reads_as_one(tmp_path: Path) -> None:
+    header = "model,request_tags,prompt_tokens,completion_tokens,spend"
+    (tmp_path / "a.csv").write_text(
+        header + ",metadata\n"
+        'gpt-5.5,"[""nightly""]",1000,10,0.1,"{""usage_object"": {""prompt_tokens_details"": '
+        '{""cached_tokens"": 400}}}"\n',
+        encoding="utf-8",
+    )
+    # an older export without metadata, and columns in another order
+    (tmp_path / "b.csv").write_text(
+        "request_tags,model,prompt_tokens,completion_tokens,spend\n"
+        '"[""bulk""]",gpt-5.5,2000,20,0.2\n',
+        encoding="utf-8",
+    )
+    logs = bf.scan_request_logs(str(tmp_path / "*.csv"), preset="litellm-spendlogs").collect()
+    assert logs.select("tags", "input_tokens", "cached_input_tokens", "cost_usd").rows() == [
+        (["nightly"], 1000, 400, 0.1),
+        (["bulk"], 2000, 0, 0.2),
+    ]
+    # a file that lacks a column the preset requires is named
+    (tmp_path / "c.csv").write_text("model,request_tags,prompt_tokens,spend\ngpt-5.5,[],1,0.1\n")
+    with pytest.raises(
+        bf.AggregateError,
+        match=r"c\.csv: preset 'litellm-spendlogs': missing column 'completion_tokens'",
+    ):
+        bf.scan_request_logs(str(tmp_path / "*.csv"), preset="litellm-spendlogs")
+
+
+def test_aggregate_glob_without_the_cache_columns_in_one_file(tmp_path: Path) -> None:
+    row = "openai,gpt-5.5,nightly,1000000,0,5.0,1"
+    head = "provider,model,tag,input_tokens,output_tokens,cost_usd,request_count"
+    (tmp_path / "a.csv").write_text(f"{head}\n{row}\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(f"{head},cached_input_tokens\n{row},400000\n", encoding="utf-8")
+    frame = scan_file(str(tmp_path / "*.csv")).collect()
+    assert frame["cached_input_tokens"].to_list() == [None, 400_000]
