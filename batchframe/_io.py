@@ -533,6 +533,8 @@ def _read_json(path: str, size: int, mtime_ns: int) -> pl.DataFrame:
 
 
 def _cannot(path: str, exc: BaseException) -> str:
+    if "only deserialize json objects" in str(exc):
+        return f"{path}: is a JSON array whose items are not objects; expected one record per item"
     return f"{path}: cannot read as JSON: {first_line(exc)}"
 
 

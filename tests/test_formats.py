@@ -154,3 +154,11 @@ def test_aggregate_glob_without_the_cache_columns_in_one_file(tmp_path: Path) ->
     (tmp_path / "b.csv").write_text(f"{head},cached_input_tokens\n{row},400000\n", encoding="utf-8")
     frame = scan_file(str(tmp_path / "*.csv")).collect()
     assert frame["cached_input_tokens"].to_list() == [None, 400_000]
+
+
+def test_json_array_of_values_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path / "values.json", "[1, 2]")
+    with pytest.raises(
+        bf.AggregateError, match=r"values\.json: is a JSON array whose items are not objects"
+    ):
+        read_json(str(path))
