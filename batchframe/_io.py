@@ -484,7 +484,7 @@ _TRAILING_COMMA = re.compile(rb",(\s*)\]\s*\Z")
 
 
 def read_json(path: str) -> pl.DataFrame:
-    """A ``.json`` file as a frame: a JSON array of records, one object, or NDJSON.
+    r"""A ``.json`` file as a frame: a JSON array of records, one object, or NDJSON.
 
     A comma after the last record of an array is dropped (not strict JSON, but what
     Helicone's export writes). Malformed JSON raises `AggregateError` naming the file, line
