@@ -40,6 +40,7 @@ from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._presets import PRESETS, Preset, helicone_preset
 from batchframe._project import classify_segments, project_batch_savings
 from batchframe._rules import TIERS, parse_every
+from batchframe._usage_presets import USAGE_PRESETS
 
 __all__ = ["main"]
 
@@ -145,6 +146,19 @@ def _parser() -> argparse.ArgumentParser:
             metavar="NAME",
             help="with --preset helicone: the custom property that holds the tag "
             "(Helicone-Property-NAME; default: feature)",
+        )
+        sub.add_argument(
+            "--tag-from",
+            metavar="DIMENSION",
+            help="with --preset openai-usage / anthropic-usage: the report's grouping that "
+            "stands for the tag (openai: project_id, api_key_id, user_id; anthropic: "
+            "workspace_id, api_key_id)",
+        )
+        sub.add_argument(
+            "--tag-names",
+            metavar="FILE.csv",
+            help="with --preset openai-usage / anthropic-usage: a CSV of id,name rows giving "
+            "the --tag-from ids readable names (name them in --tags)",
         )
         sub.add_argument(
             "--map",
@@ -343,6 +357,8 @@ def _aggregates(
         raise CliError("--preset applies to --logs files")
     if args.tag_property is not None:
         raise CliError("--tag-property applies to --logs files with --preset helicone")
+    if args.tag_from is not None or args.tag_names is not None:
+        raise CliError("--tag-from / --tag-names apply to --logs files with a usage preset")
     if args.map:
         raise CliError("--map applies to --logs files; an aggregates FILE uses batchframe's names")
     if every is not None:
@@ -387,6 +403,19 @@ def _from_logs(
         if not args.tag_property.strip():
             raise CliError("--tag-property needs a property name, e.g. --tag-property feature")
         preset = helicone_preset(args.tag_property.strip())
+    if args.tag_from is not None or args.tag_names is not None:
+        if args.preset not in USAGE_PRESETS:
+            raise CliError(
+                f"--tag-from / --tag-names apply to --preset {' or '.join(USAGE_PRESETS)}"
+            )
+        factory = USAGE_PRESETS[args.preset]
+        try:
+            preset = factory(
+                *((args.tag_from.strip(),) if args.tag_from is not None else ()),
+                tag_names=args.tag_names,
+            )
+        except BatchframeError as exc:
+            raise CliError(str(exc)) from None
     try:
         logs = scan_request_logs(
             list(files.paths), format=files.format, columns=mapping, preset=preset

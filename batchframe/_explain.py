@@ -115,7 +115,7 @@ def cost_notes(aggregates: pl.DataFrame) -> list[str]:
         ...     "input_tokens": [10, 20, 5], "output_tokens": [1, 2, 0],
         ...     "cost_source": ["catalog", None, "recorded"], "cost_unknown": [False, True, False]})
         >>> for line in cost_notes(agg): print(line)
-        $2.50 priced from the catalog at the rates of the tier each request ran on (the export records no cost): 3 request(s)
+        $2.50 priced from the catalog at the rates of the tier each request ran on (the export records no cost): 3 request(s), 10 input and 1 output tokens
         2 request(s) (20 input, 2 output tokens) have no known cost: not in the catalog at the tier they ran on; counted, never projected (status unknown_cost)
     """
     lines = []
@@ -124,9 +124,12 @@ def cost_notes(aggregates: pl.DataFrame) -> list[str]:
         if priced.height:
             usd = float(priced["cost_usd"].sum())
             requests = int(priced["request_count"].sum())
+            tokens_in = int(priced["input_tokens"].sum())
+            tokens_out = int(priced["output_tokens"].sum())
             lines.append(
                 f"${usd:,.2f} priced from the catalog at the rates of the tier each request ran "
-                f"on (the export records no cost): {requests:,} request(s)"
+                f"on (the export records no cost): {requests:,} request(s), {tokens_in:,} "
+                f"input and {tokens_out:,} output tokens"
             )
     if COST_UNKNOWN in aggregates.columns:
         unknown = aggregates.filter(pl.col(COST_UNKNOWN).fill_null(False))

@@ -248,8 +248,16 @@ def normalize_logs(
         _already_batched(schema, origin).alias("already_batched"),
         _service_tier(schema).alias("service_tier"),
         _cache_hit(schema, origin).alias(CACHE_HIT),
+        _stated_long(schema, origin).alias(LONG_CONTEXT),
         *carry,
     )
+
+
+def _stated_long(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    """An export's own long-context flag; null (the usual case) leaves it to the prompt size."""
+    if LONG_CONTEXT in schema:
+        return parse_flag(LONG_CONTEXT, schema[LONG_CONTEXT], origin.get(LONG_CONTEXT))
+    return pl.lit(None, dtype=pl.Boolean)
 
 
 def _service_tier(schema: pl.Schema) -> pl.Expr:
@@ -494,7 +502,18 @@ def aggregate_request_logs(
     cat = resolve_catalog(catalog)
     thresholds = long_context_thresholds(cat)
     prompt = per_request_prompt(schema.names())
-    bucketed = frame.with_columns(prompt_bucket(prompt, thresholds).alias(BUCKET))
+    bucket = prompt_bucket(prompt, thresholds)
+    if LONG_CONTEXT in schema:  # stated by the export: above every threshold, or none
+        stated = parse_flag(LONG_CONTEXT, schema[LONG_CONTEXT])
+        above = pl.lit(len(thresholds), dtype=pl.UInt8)
+        bucket = (
+            pl.when(stated.is_null())
+            .then(bucket)
+            .when(stated)
+            .then(above)
+            .otherwise(pl.lit(0, dtype=pl.UInt8))
+        )
+    bucketed = frame.with_columns(bucket.alias(BUCKET))
     return fold_requests(bucketed, cat, thresholds, period, eligible_tags, origin, lazy)
 
 

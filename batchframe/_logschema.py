@@ -52,6 +52,9 @@ LOG_SCHEMA = pl.Schema(
         # null if the export has none): the rates a missing cost is priced at
         "service_tier": pl.String(),
         "cache_hit": pl.Boolean(),  # answered from a gateway's response cache: never billed
+        # the prompt exceeds the model's long-context threshold, as the export states it
+        # (Anthropic's context_window); null: decided from input_tokens per request
+        "long_context": pl.Boolean(),
     }
 )
 

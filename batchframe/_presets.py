@@ -90,6 +90,7 @@ from batchframe._rules import (
     SERVICE_TIER_NAMES,
     gateway_tag_regex,
 )
+from batchframe._usage_presets import anthropic_usage_preset, openai_usage_preset
 
 __all__ = [
     "PRESETS",
@@ -936,6 +937,8 @@ PRESETS: dict[str, Preset] = {
     "litellm-daily-tag-spend": litellm_daily_tag_spend,
     "langfuse-observations": langfuse_observations,
     "helicone": helicone_preset(),
+    "openai-usage": openai_usage_preset(),
+    "anthropic-usage": anthropic_usage_preset(),
 }
 
 #: Preset name -> the public source of its column names.
@@ -952,5 +955,13 @@ PRESET_SOURCES: dict[str, str] = {
     "helicone": (
         "Helicone/helicone examples/export/typescript/README.md (@helicone/export CSV columns); "
         "https://docs.helicone.ai/rest/request/post-v1requestquery-clickhouse"
+    ),
+    "openai-usage": (
+        "openai/openai-python src/openai/types/admin/organization/usage_completions_response.py "
+        "(GET /v1/organization/usage/completions)"
+    ),
+    "anthropic-usage": (
+        "https://platform.claude.com/docs/en/api/admin/usage_report/retrieve_messages "
+        "(GET /v1/organizations/usage_report/messages)"
     ),
 }

@@ -244,7 +244,7 @@ def test_recorded_and_unrecorded_costs_of_a_segment_are_never_summed_into_one() 
     ]
     assert bf.cost_notes(agg) == [
         "$1.00 priced from the catalog at the rates of the tier each request ran on "
-        "(the export records no cost): 1 request(s)"
+        "(the export records no cost): 1 request(s), 200,000 input and 0 output tokens"
     ]
     lazy = bf.aggregate_request_logs(logs.lazy(), catalog=CATALOG).collect().sort("cost_source")
     assert lazy.equals(agg)
@@ -308,7 +308,7 @@ def test_cli_says_what_was_priced_and_what_has_no_cost(
     out = capsys.readouterr().out
     assert (
         "$1.00 priced from the catalog at the rates of the tier each request ran on "
-        "(the export records no cost): 1 request(s)"
+        "(the export records no cost): 1 request(s), 200,000 input and 0 output tokens"
     ) in out
     assert "1 request(s) (1,000 input, 5 output tokens) have no known cost" in out
     # 200k × 2.50 = $0.50 at batch: saving $0.50
