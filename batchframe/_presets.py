@@ -762,16 +762,29 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     ``traces.tags`` on ``trace_id`` first.
     """
     name = "langfuse-observations"
+    lf, schema = _langfuse_v2_pages(lf, schema)
+    _langfuse_check_fields(name, schema)
     model_name = _pick(name, schema, "provided_model_name", "providedModelName", "model")
     tags_name = _pick(
         name,
         schema,
         "tags",
         "traceTags",
-        hint=" (the legacy observations export has no tags: use observations_v2"
-        " or join traces.tags on trace_id)",
+        hint=" (the v2 observations API and the legacy observations/ export carry no trace "
+        "tags: use the observations_v2 blob export or the UI export (traceTags), or join "
+        "traces.tags on trace_id first)",
     )
-    cost_name = _pick(name, schema, "total_cost", "totalCost", "calculatedTotalCost")
+    cost_name = _first(schema, "total_cost", "totalCost", "calculatedTotalCost")
+    details = _first(schema, "cost_details", "costDetails")
+    if cost_name is None and details is not None:
+        # v2 API without the flat totalCost: costDetails.total (as text, parsed below)
+        total = lookup(pl.col(details), schema[details], ["total"])
+        if total is not None:
+            cost_name = f"{RESERVED_PREFIX}total_cost"
+            lf = lf.with_columns(total.alias(cost_name))
+            schema = lf.collect_schema()
+    if cost_name is None:
+        cost_name = _pick(name, schema, "total_cost", "totalCost", "calculatedTotalCost")
     usage = _first(schema, "usage_details", "usageDetails")
     if usage is None and "inputUsage" in schema and "outputUsage" in schema:
         # Only the UI export's pre-summed counts: Langfuse sums the keys starting with
@@ -787,13 +800,23 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
         cached = _usage_sum(name, schema, usage, _LANGFUSE_READ)
         written = _usage_sum(name, schema, usage, _LANGFUSE_WRITE)
     model = _model(schema, model_name)
+    # "anthropic/claude-sonnet-4.6" (a routing id Langfuse records as given): the vendor
+    # prefix names the provider, through the canonical table; otherwise from the model id.
+    vendor = model.str.extract(r"^([^/]+)/", 1)
+    provider = pl.coalesce(provider_alias(vendor), infer_provider(model))
+    model = pl.when(vendor.is_not_null()).then(model.str.replace(r"^[^/]+/", "")).otherwise(model)
+    # Langfuse writes no cost (null) or 0 for a model it has no price for: with tokens,
+    # that is not a free call but a cost not recorded (priced from the catalog, or unknown).
+    cost = _money(name, schema, cost_name)
+    unpriced = (cost == 0) & ((input_tokens + output_tokens) > 0)
+    cost = pl.when(unpriced.fill_null(False)).then(pl.lit(None, dtype=pl.Float64)).otherwise(cost)
     columns = [
-        infer_provider(model).alias("provider"),
+        provider.alias("provider"),
         model.alias("model"),
         _tag_list(name, schema, tags_name).alias("tags"),
         input_tokens.alias("input_tokens"),
         output_tokens.alias("output_tokens"),
-        _money(name, schema, cost_name).alias("cost_usd"),
+        cost.alias("cost_usd"),
         cached.alias("cached_input_tokens"),
         written.alias("cache_write_tokens"),
     ]
@@ -807,6 +830,35 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
         kind = pl.col("type").cast(pl.String).str.strip_chars().str.to_uppercase()
         lf = lf.filter(kind.is_in(("GENERATION", "EMBEDDING")).fill_null(False))
     return lf.select(columns)
+
+
+def _langfuse_v2_pages(lf: pl.LazyFrame, schema: pl.Schema) -> tuple[pl.LazyFrame, pl.Schema]:
+    """Pages of the v2 observations API (``{"data": [...], "meta": {"cursor": …}}``) as rows.
+
+    ``GET /api/public/v2/observations`` returns the observations in ``data`` (camelCase, as
+    the UI export); anything else is returned as it is.
+    """
+    data = schema.get("data")
+    if "meta" in schema and isinstance(data, pl.List) and isinstance(data.inner, pl.Struct):
+        rows = lf.select(pl.col("data")).explode("data").unnest("data")
+        return rows, rows.collect_schema()
+    return lf, schema
+
+
+def _langfuse_check_fields(preset: str, schema: pl.Schema) -> None:
+    """A clear error for exports without usage or cost: what to export instead."""
+    usage = ("usage_details", "usageDetails", "inputUsage", "outputUsage", "usage")
+    cost = ("total_cost", "totalCost", "calculatedTotalCost", "cost_details", "costDetails")
+    if any(name in schema for name in usage) or any(name in schema for name in cost):
+        return
+    raise _fail(
+        preset,
+        schema,
+        "the observations carry no usage and no cost: the v2 observations API returns them "
+        "only when asked (GET /api/public/v2/observations?fields=core,basic,usage,model; its "
+        "default core,basic omits them); from blob storage, export observations_v2 (the "
+        "enriched table) rather than the legacy observations/ files",
+    )
 
 
 def helicone_preset(tag_property: str = "feature") -> Preset:

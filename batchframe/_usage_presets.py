@@ -200,6 +200,11 @@ def openai_usage_preset(tag_from: str = "project_id", tag_names: TagNames = None
     names = read_tag_names(tag_names)
 
     def preset(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+        """OpenAI completions usage pages (`openai_usage_preset`).
+
+        Source of the column names: ``openai/openai-python``
+        ``src/openai/types/admin/organization/usage_completions_response.py``.
+        """
         rows = _results(report, lf, schema, "start_time")
         fields = rows.collect_schema()
         batch = _field(fields, "batch", pl.Boolean()).cast(pl.Boolean).fill_null(False)
@@ -260,6 +265,11 @@ def anthropic_usage_preset(
     names = read_tag_names(tag_names)
 
     def preset(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+        """Anthropic messages usage report pages (`anthropic_usage_preset`).
+
+        Source of the column names:
+        https://platform.claude.com/docs/en/api/admin/usage_report/retrieve_messages.
+        """
         rows = _results(report, lf, schema, "starting_at")
         fields = rows.collect_schema()
         creation = fields.get("cache_creation")

@@ -87,7 +87,14 @@ def _row(df: pl.DataFrame, i: int) -> dict[str, Any]:
 
 
 def test_preset_names_and_sources() -> None:
-    names = {"litellm-spendlogs", "litellm-daily-tag-spend", "langfuse-observations", "helicone"}
+    names = {
+        "litellm-spendlogs",
+        "litellm-daily-tag-spend",
+        "langfuse-observations",
+        "helicone",
+        "openai-usage",
+        "anthropic-usage",
+    }
     assert set(PRESETS) == names
     assert set(PRESET_SOURCES) == names
     assert "schema.prisma" in PRESET_SOURCES["litellm-spendlogs"]
