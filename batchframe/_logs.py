@@ -287,7 +287,8 @@ def scan_request_logs(
             first file's suffix.
         columns: your column names onto ours, e.g. ``{"prompt_tokens": "input_tokens"}``.
         preset: a known export: ``"litellm-spendlogs"``, ``"litellm-daily-tag-spend"``,
-            ``"langfuse-observations"``, ``"helicone"`` (or a preset function).
+            ``"langfuse-observations"``, ``"helicone"``, ``"openai-usage"``,
+            ``"anthropic-usage"`` (or a preset function).
 
     Nothing is read until the result is collected, except each file's schema.
 
