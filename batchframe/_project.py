@@ -39,6 +39,7 @@ from batchframe._rules import (
     EXCLUDING_FLAGS,
     LONG_CONTEXT,
     RATE_KINDS,
+    RATE_TIERS,
     RESERVED_PREFIX,
     STATUS_CATEGORIES,
     STATUS_PRECEDENCE,
@@ -205,6 +206,7 @@ def attach_rates(
     catalog: PricingCatalog,
     tier: str = "batch",
     price_at: str | None = None,
+    tier_column: str | None = None,
 ) -> pl.LazyFrame:
     """Join each segment to the catalog entry that prices it, at the chosen tier.
 
@@ -227,30 +229,49 @@ def attach_rates(
     latest = pl.lit(_LATEST, dtype=pl.Datetime("us", "UTC"))
     if price_at is None:
         # A constant instant: the left side is sorted as it stands, and keeps its order.
-        return keyed.with_columns(latest.alias(_INSTANT)).pipe(_join_entries, catalog, tier)
+        return keyed.with_columns(latest.alias(_INSTANT)).pipe(
+            _join_entries, catalog, tier, tier_column
+        )
     instant = _as_utc(price_at, schema[price_at]).fill_null(latest).alias(_INSTANT)
     return (
         keyed.with_row_index(_SEGMENT)
         .with_columns(instant)
         .sort(_INSTANT)
-        .pipe(_join_entries, catalog, tier)
+        .pipe(_join_entries, catalog, tier, tier_column)
         .sort(_SEGMENT)
         .drop(_SEGMENT)
     )
 
 
-def _join_entries(keyed: pl.LazyFrame, catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
+def _join_entries(
+    keyed: pl.LazyFrame, catalog: PricingCatalog, tier: str, tier_column: str | None = None
+) -> pl.LazyFrame:
     # Only the rates the segments can use: long-context ones with a long_context column,
     # cache ones with cache columns (a smaller plan is cheaper to optimise and run).
     schema = keyed.collect_schema()
     contexts = CONTEXTS if LONG_CONTEXT in schema else ("short",)
     kinds = [kind for kind in RATE_KINDS if kind in ("input", "output")]
     kinds += [kind for kind, column in _CACHE_KIND.items() if column in schema]
+    by = [_PROVIDER_KEY, _CATALOG_MODEL]
+    if tier_column is None:
+        entries = _entries(catalog, tier, contexts, kinds)
+    else:
+        # Each segment at the tier its `tier_column` names (null: no rates), in one join.
+        entries = pl.concat(
+            [
+                _entries(catalog, each, contexts, kinds).with_columns(
+                    pl.lit(each, dtype=pl.String).alias(tier_column)
+                )
+                for each in RATE_TIERS
+            ],
+            how="vertical",
+        ).sort(_ASOF)
+        by.append(tier_column)
     return keyed.join_asof(
-        _entries(catalog, tier, contexts, kinds),
+        entries,
         left_on=_INSTANT,
         right_on=_ASOF,
-        by=[_PROVIDER_KEY, _CATALOG_MODEL],
+        by=by,
         strategy="backward",
         check_sortedness=False,
     ).drop(_PROVIDER_KEY, _INSTANT, _ASOF)
@@ -361,25 +382,30 @@ def projected_cost_expr(schema: pl.Schema) -> pl.Expr:
     return functools.reduce(operator.add, terms)
 
 
+#: Columns `catalog_cost` adds: the catalog's price of a segment, and whether it has none.
+CATALOG_COST = _tmp("catalog_cost")
+
+
 def catalog_cost(
     segments: pl.LazyFrame,
     catalog: PricingCatalog,
-    tier: str,
+    tier_column: str,
     price_at: str | None = None,
 ) -> pl.LazyFrame:
-    """`segments` with ``cost_usd`` priced from the catalog at `tier`'s rates, and `COST_UNKNOWN`.
+    """`segments` with `CATALOG_COST` priced from the catalog, and `COST_UNKNOWN`.
 
-    The formula is the projection's (`projected_cost_expr`: cache- and long-context-aware),
-    at any tier of the catalog (``standard``, ``batch``, ``flex``, ``priority``): used to
-    price traffic the export recorded no cost for, at the tier it ran on. A segment the
-    catalog cannot price (unknown model, no rate of the tier for its context or its cache
-    writes) gets ``cost_usd = 0`` and ``cost_unknown = true``: never a guessed number.
+    Each segment is priced at the tier its `tier_column` names (``standard``, ``batch``,
+    ``flex``, ``priority``; one join for all of them), with the projection's formula
+    (`projected_cost_expr`: cache- and long-context-aware): used to price traffic the
+    export recorded no cost for, at the tier it ran on. A segment the catalog cannot price
+    (a null tier, an unknown model, no rate of the tier for its context or its cache
+    writes) gets 0 and ``cost_unknown = true``: never a guessed number.
     """
-    keyed = attach_rates(segments, catalog, tier, price_at)
+    keyed = attach_rates(segments, catalog, price_at=price_at, tier_column=tier_column)
     schema = keyed.collect_schema()
     unknown = pl.col(_EFFECTIVE).is_null() | unpriceable_expr(schema)
     return keyed.with_columns(
-        pl.when(unknown).then(0.0).otherwise(projected_cost_expr(schema)).alias("cost_usd"),
+        pl.when(unknown).then(0.0).otherwise(projected_cost_expr(schema)).alias(CATALOG_COST),
         unknown.alias(COST_UNKNOWN),
     ).drop(*_RATES, _THRESHOLD, _EFFECTIVE, _CATALOG_MODEL, strict=False)
 

@@ -15,12 +15,11 @@ import polars as pl
 
 from batchframe._catalog import PricingCatalog
 from batchframe._logschema import clean_text
-from batchframe._project import catalog_cost
+from batchframe._project import CATALOG_COST, catalog_cost
 from batchframe._rules import (
     CACHE_HIT,
     COST_SOURCE,
     COST_UNKNOWN,
-    RATE_TIERS,
     RESERVED_PREFIX,
     SERVICE_TIERS,
 )
@@ -77,25 +76,31 @@ def price_unrecorded(
     null) are priced at their tier by `catalog_cost` (``cost_source = "catalog"``), or
     get ``cost_usd = 0``, ``cost_unknown = true`` and a null ``cost_source`` when the
     catalog cannot price them. With `price_at` (``period_start``) each segment is priced
-    at the catalog entry in effect then. `PRICED_TIER` is dropped.
+    at the catalog entry in effect then. One pass, one catalog join. `PRICED_TIER` is
+    dropped.
     """
     schema = folded.collect_schema()
     hit = pl.col(CACHE_HIT).fill_null(False) if CACHE_HIT in schema else pl.lit(False)
     unrecorded = pl.col(PRICED_TIER).is_not_null() & ~hit
-    recorded = folded.filter(~unrecorded).with_columns(
-        pl.col("cost_usd").fill_null(0.0),
-        pl.lit(False).alias(COST_UNKNOWN),
-        pl.lit("recorded").alias(COST_SOURCE),
+    priced = catalog_cost(
+        folded.with_columns(
+            pl.when(unrecorded).then(pl.col(PRICED_TIER)).otherwise(None).alias(PRICED_TIER)
+        ),
+        catalog,
+        PRICED_TIER,
+        price_at,
     )
-    order = [*schema.names(), COST_UNKNOWN, COST_SOURCE]
-    parts = [recorded.select(order)]
-    for tier in RATE_TIERS:
-        rows = folded.filter(unrecorded & (pl.col(PRICED_TIER) == tier))
-        priced = catalog_cost(rows, catalog, tier, price_at).with_columns(
-            pl.when(pl.col(COST_UNKNOWN))
-            .then(pl.lit(None, dtype=pl.String))
-            .otherwise(pl.lit("catalog"))
-            .alias(COST_SOURCE)
-        )
-        parts.append(priced.select(order))
-    return pl.concat(parts, how="vertical_relaxed").drop(PRICED_TIER)
+    unknown = unrecorded & pl.col(COST_UNKNOWN)
+    return priced.with_columns(
+        pl.when(unrecorded)
+        .then(pl.col(CATALOG_COST))
+        .otherwise(pl.col("cost_usd").fill_null(0.0))
+        .alias("cost_usd"),
+        unknown.alias(COST_UNKNOWN),
+        pl.when(unknown)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(unrecorded)
+        .then(pl.lit("catalog"))
+        .otherwise(pl.lit("recorded"))
+        .alias(COST_SOURCE),
+    ).drop(CATALOG_COST, PRICED_TIER)
