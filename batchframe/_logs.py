@@ -18,7 +18,14 @@ from batchframe._catalog import PricingCatalog, resolve_catalog, resolve_expr
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum, provider_key
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
-from batchframe._io import FileFormat, Files, resolve, scan_log_files
+from batchframe._io import (
+    FileFormat,
+    Files,
+    each_file,
+    log_file_schemas,
+    resolve,
+    scan_log_files,
+)
 from batchframe._logschema import (
     LOG_SCHEMA,
     NO_TAGS,
@@ -34,9 +41,12 @@ from batchframe._logschema import (
     single_tag,
 )
 from batchframe._presets import PRESETS, Preset, infer_provider, provider_alias
+from batchframe._recorded import price_unrecorded, priced_tier_key
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
     CACHE_COLUMNS,
+    CACHE_HIT,
+    COST_SOURCE,
     LONG_CONTEXT,
     RESERVED_PREFIX,
     Every,
@@ -108,6 +118,16 @@ def prompt_bucket(input_tokens: pl.Expr, thresholds: Sequence[int]) -> pl.Expr:
     ).cast(pl.UInt8)
 
 
+def per_request_prompt(names: Sequence[str]) -> pl.Expr:
+    """A row's prompt size per request: ``input_tokens``, divided by ``request_count`` on a
+    pre-counted row (a day's sum is not one prompt; its mean is the best per-request figure
+    such a row holds, exact when its requests are alike)."""
+    if "request_count" not in names:
+        return pl.col("input_tokens")
+    count = pl.col("request_count").cast(pl.Float64).fill_null(1.0).clip(lower_bound=1.0)
+    return pl.col("input_tokens").cast(pl.Float64) / count
+
+
 def long_context_of(
     folded: pl.LazyFrame, catalog: PricingCatalog, thresholds: Sequence[int]
 ) -> pl.Expr:
@@ -154,13 +174,15 @@ def _tags(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
 
 
 def _already_batched(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    """The flag itself, or a discounted ``service_tier``: either one marks the request."""
+    flag = pl.lit(False)
     if "already_batched" in schema:
         column = origin.get("already_batched")
-        return parse_flag("already_batched", schema["already_batched"], column).fill_null(False)
+        flag = parse_flag("already_batched", schema["already_batched"], column).fill_null(False)
     if "service_tier" in schema:
         tier = clean_text(pl.col("service_tier")).str.to_lowercase()
-        return tier.is_in(list(ALREADY_DISCOUNTED_TIERS)).fill_null(False)
-    return pl.lit(False)
+        flag = flag | tier.is_in(list(ALREADY_DISCOUNTED_TIERS)).fill_null(False)
+    return flag
 
 
 def normalize_logs(
@@ -224,8 +246,30 @@ def normalize_logs(
         count.alias("request_count"),
         timestamp.alias("timestamp"),
         _already_batched(schema, origin).alias("already_batched"),
+        _service_tier(schema).alias("service_tier"),
+        _cache_hit(schema, origin).alias(CACHE_HIT),
+        _stated_long(schema, origin).alias(LONG_CONTEXT),
         *carry,
     )
+
+
+def _stated_long(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    """An export's own long-context flag; null (the usual case) leaves it to the prompt size."""
+    if LONG_CONTEXT in schema:
+        return parse_flag(LONG_CONTEXT, schema[LONG_CONTEXT], origin.get(LONG_CONTEXT))
+    return pl.lit(None, dtype=pl.Boolean)
+
+
+def _service_tier(schema: pl.Schema) -> pl.Expr:
+    if "service_tier" in schema:
+        return clean_text(pl.col("service_tier")).str.to_lowercase()
+    return pl.lit(None, dtype=pl.String)
+
+
+def _cache_hit(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    if CACHE_HIT in schema:
+        return parse_flag(CACHE_HIT, schema[CACHE_HIT], origin.get(CACHE_HIT)).fill_null(False)
+    return pl.lit(False)
 
 
 def scan_request_logs(
@@ -243,7 +287,8 @@ def scan_request_logs(
             first file's suffix.
         columns: your column names onto ours, e.g. ``{"prompt_tokens": "input_tokens"}``.
         preset: a known export: ``"litellm-spendlogs"``, ``"litellm-daily-tag-spend"``,
-            ``"langfuse-observations"``, ``"helicone"`` (or a preset function).
+            ``"langfuse-observations"``, ``"helicone"``, ``"openai-usage"``,
+            ``"anthropic-usage"`` (or a preset function).
 
     Nothing is read until the result is collected, except each file's schema.
 
@@ -264,6 +309,24 @@ def scan_request_logs(
         [('anthropic', 'claude-opus-4-8', None), ('openai', 'gpt-5.5', 'nightly')]
     """
     files = resolve(source, format)
+    schemas = log_file_schemas(files)
+    if len(files.paths) > 1 and any(s != schemas[0] for s in schemas):
+        # Files whose columns differ (an optional column missing from some): each file is
+        # mapped on its own columns, so a preset picks each file's own sources and a file
+        # that lacks a required column is named; the mapped parts are then read as one.
+        parts = [_mapped(one, columns, preset) for one in each_file(files)]
+        logs = pl.concat([part for part, _ in parts], how="diagonal_relaxed")
+        with locating(_locator(logs, files)):
+            return normalize_logs(logs, files.where, parts[0][1])
+    logs, origin = _mapped(files, columns, preset)
+    with locating(_locator(logs, files)):
+        return normalize_logs(logs, files.where, origin)
+
+
+def _mapped(
+    files: Files, columns: Mapping[str, str] | None, preset: str | Preset | None
+) -> tuple[pl.LazyFrame, dict[str, str]]:
+    """The files' logs with `columns` renamed and `preset` applied, and the origin of names."""
     where = files.where
     logs = scan_log_files(files)
     schema = logs.collect_schema()
@@ -299,8 +362,9 @@ def scan_request_logs(
                 f"got {type(mapped).__name__}"
             )
         logs = mapped
-    with locating(_locator(logs, files)):
-        return normalize_logs(logs, where, origin)
+    if len(files.paths) == 1:  # a file of a glob whose columns differ: name it
+        check_log_columns(logs.collect_schema().names(), where)
+    return logs, origin
 
 
 def _locator(frame: pl.LazyFrame, files: Files) -> Locator:
@@ -438,7 +502,19 @@ def aggregate_request_logs(
         origin["timestamp"] = timestamp
     cat = resolve_catalog(catalog)
     thresholds = long_context_thresholds(cat)
-    bucketed = frame.with_columns(prompt_bucket(pl.col("input_tokens"), thresholds).alias(BUCKET))
+    prompt = per_request_prompt(schema.names())
+    bucket = prompt_bucket(prompt, thresholds)
+    if LONG_CONTEXT in schema:  # stated by the export: above every threshold, or none
+        stated = parse_flag(LONG_CONTEXT, schema[LONG_CONTEXT])
+        above = pl.lit(len(thresholds), dtype=pl.UInt8)
+        bucket = (
+            pl.when(stated.is_null())
+            .then(bucket)
+            .when(stated)
+            .then(above)
+            .otherwise(pl.lit(0, dtype=pl.UInt8))
+        )
+    bucketed = frame.with_columns(bucket.alias(BUCKET))
     return fold_requests(bucketed, cat, thresholds, period, eligible_tags, origin, lazy)
 
 
@@ -460,7 +536,8 @@ def fold_requests(
     normalized = normalize_logs(frame, origin=origin, carry=[BUCKET])
     frame = with_chosen_tag(normalized, eligible_tags)
     keys = [pl.col("provider"), pl.col("model"), pl.col("tag"), pl.col("already_batched")]
-    keys.append(pl.col(BUCKET))
+    # requests without a recorded cost fold apart, per tier they ran on (`_recorded`)
+    keys += [pl.col(BUCKET), pl.col(CACHE_HIT), priced_tier_key(frame.collect_schema())]
     if period is not None:
         keys.append(pl.col("timestamp").dt.truncate(period.text).alias("period_start"))
     folded = frame.group_by(keys).agg(_log_sums())
@@ -478,7 +555,7 @@ def _finish_logs(
 
     Shared by every engine: Spark hands over its own fold of the same keys.
     """
-    order = list(FOLDED_LOG_COLUMNS)
+    order = [*FOLDED_LOG_COLUMNS, COST_SOURCE]
     if periods:
         order.append("period_start")
     # Providers the export did not name come from the model id: once per segment. Filling
@@ -486,14 +563,25 @@ def _finish_logs(
     provider = pl.coalesce(pl.col("provider"), infer_provider(pl.col("model")), pl.lit("unknown"))
     named = folded.with_columns(provider.alias("provider"))
     long = long_context_of(named, catalog, thresholds).alias(LONG_CONTEXT)
+    # Costs the export did not record: priced from the catalog at the tier each ran on.
+    priced = price_unrecorded(
+        named.with_columns(long), catalog, "period_start" if periods else None
+    )
     regroup = [name for name in order if name not in (*SUMMED_COLUMNS, *CACHE_COLUMNS)]
     folded = (
-        named.with_columns(long)
-        .group_by(regroup)
+        priced.group_by(regroup)
         .agg(_log_sums())
         .with_columns(checked_narrow(name, pl.Int64()) for name in _COUNTERS)
         .select(order)
+        # one order whatever the plan (the priced and recorded parts arrive in any order),
+        # so that float sums over the aggregates are the same on every run
+        .sort(regroup, nulls_last=True)
     )
     # The result is small and costly to recompute: collect it (streaming) before handing
     # it to the projection, which reads its input more than once.
-    return folded if lazy else folded.collect()
+    if lazy:
+        return folded
+    collected = folded.collect()
+    if not (collected[COST_SOURCE] == "catalog").any():
+        collected = collected.drop(COST_SOURCE)  # only shown when some cost was priced
+    return collected
