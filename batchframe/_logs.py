@@ -70,12 +70,12 @@ def check_log_columns(names: Sequence[str], where: str = "request logs") -> None
 _COUNTERS = ("input_tokens", "output_tokens", "request_count", *CACHE_COLUMNS)
 
 
-def _log_sums() -> list[pl.Expr]:
+def _log_sums(counters: Sequence[str] = _COUNTERS) -> list[pl.Expr]:
     """Exact counter sums; a segment with a request of unknown cost has an unknown (null) cost."""
     cost = pl.col("cost_usd")
     unknown = cost.null_count() > 0
     return [
-        *(exact_sum(name) for name in _COUNTERS),
+        *(exact_sum(name) for name in counters),
         pl.when(unknown)
         .then(pl.lit(None, dtype=pl.Float64))
         .otherwise(cost.sum())
@@ -531,9 +531,12 @@ def _fold_raw(
     values, torn = _row_values(schema, origin)
     raw_keys = {root for expr in keys.values() for root in expr.meta.root_names()}
     group = [name for name in schema.names() if name in raw_keys]
+    # A counter the file lacks is the same constant on every request: it is not carried
+    # row by row but filled in after the fold (the fold's length for request_count, else 0).
+    counters = [name for name in _COUNTERS if name in schema or name in _REQUIRED]
     per_row = [
         *(pl.col(name) for name in group),
-        *(expr.alias(name) for name, expr in values.items()),
+        *(values[name].alias(name) for name in (*counters, "cost_usd")),
         prompt_bucket(values["input_tokens"], thresholds).alias(BUCKET),
         torn.alias(_TORN),
     ]
@@ -542,7 +545,13 @@ def _fold_raw(
         floored = _timestamp(schema, origin).dt.truncate(period.text)
         per_row.append(floored.alias("timestamp"))
         group.append("timestamp")
-    folded = raw.select(per_row).group_by(group).agg(*_log_sums(), pl.col(_TORN).any())
+    sums = [*_log_sums(counters), pl.col(_TORN).any()]
+    if "request_count" not in counters:
+        sums.append(pl.len().cast(pl.Int128).alias("request_count"))
+    absent = [
+        pl.lit(0, dtype=pl.Int64).alias(name) for name in CACHE_COLUMNS if name not in counters
+    ]
+    folded = raw.select(per_row).group_by(group).agg(sums).with_columns(absent)
     model = keys["model"]
     keys["model"] = refuse_rows(
         model, pl.col(_TORN), _torn_message(where), pl.String(), located=(torn, model)

@@ -114,9 +114,7 @@ def _unparsed(
         bad = raw.is_not_null() & parsed.is_null()
         if bad.any():
             value = raw.filter(bad)[0]
-            raise AggregateError(
-                f"column {column!r}: expected {what}, got {value!r}{where(value)}"
-            )
+            raise AggregateError(f"column {column!r}: expected {what}, got {value!r}{where(value)}")
         return parsed
 
     return check
