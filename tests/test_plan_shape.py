@@ -193,3 +193,31 @@ def test_a_torn_line_is_located_after_the_fold(tmp_path: Path) -> None:
         match=r"a row of model 'gpt-5.5' has no token counts and no cost .* at row 2 \(line 4\)$",
     ):
         bf.aggregate_request_logs(bf.scan_request_logs(path)).collect()
+
+
+def test_the_raw_route_equals_the_route_over_cleaned_rows(tmp_path: Path) -> None:
+    """Folding the file's raw values first gives the aggregates of folding cleaned rows."""
+    path = tmp_path / "logs.csv"
+    path.write_text(
+        "provider,model,tags,input_tokens,output_tokens,cost_usd,service_tier,timestamp\n"
+        'OpenAI ,gpt-5.5,"[""nightly""]",100,1,1.0,default,2026-09-01T01:00:00Z\n'
+        'openai,gpt-5.5,"[""Nightly"", ""x""]",200,2,2.0,Batch,2026-09-01T02:00:00Z\n'
+        ',claude-opus-4-8,"[""chat"", ""bulk""]",300,3,,flex,2026-09-02 00:00:00\n'
+        ",claude-opus-4-8,[],400,4,4.0,,2026-09-02\n"
+        'google,gemini-2.5-flash," [ ""  "" , ""bulk"" ] ",500,5,5.0, DEFAULT ,2026-09-03T00:00:00+02:00\n',
+        encoding="utf-8",
+    )
+    logs = bf.scan_request_logs(path)
+    for every in (None, "1d"):
+        raw_route = bf.aggregate_request_logs(logs, every=every).collect()
+        cleaned_route = bf.aggregate_request_logs(logs.collect(), every=every)
+        keys = [name for name in raw_route.columns if name != "cost_usd"]
+        assert raw_route.sort(keys, nulls_last=True).equals(
+            cleaned_route.sort(keys, nulls_last=True)
+        )
+    # One hand-checked row: the claude request with no cost keeps its fold's cost unknown.
+    folded = bf.aggregate_request_logs(logs).collect()
+    bulk = folded.filter(pl.col("model") == "claude-opus-4-8", pl.col("tag") == "bulk")
+    assert bulk.select("provider", "input_tokens", "cost_usd", "already_batched").rows() == [
+        ("anthropic", 300, None, True)
+    ]
