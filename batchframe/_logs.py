@@ -534,17 +534,18 @@ def _fold_raw(
     # A counter the file lacks is the same constant on every request: it is not carried
     # row by row but filled in after the fold (the fold's length for request_count, else 0).
     counters = [name for name in _COUNTERS if name in schema or name in _REQUIRED]
+    # Keys that must be decided per request (each splits a raw fold, and is carried to
+    # the second fold as it is): the prompt bucket, and with `every` the period.
+    row_keys = {BUCKET: prompt_bucket(values["input_tokens"], thresholds)}
+    if period is not None:
+        row_keys["timestamp"] = _timestamp(schema, origin).dt.truncate(period.text)
     per_row = [
         *(pl.col(name) for name in group),
         *(values[name].alias(name) for name in (*counters, "cost_usd")),
-        prompt_bucket(values["input_tokens"], thresholds).alias(BUCKET),
+        *(expr.alias(name) for name, expr in row_keys.items()),
         torn.alias(_TORN),
     ]
-    group += [BUCKET]
-    if period is not None:
-        floored = _timestamp(schema, origin).dt.truncate(period.text)
-        per_row.append(floored.alias("timestamp"))
-        group.append("timestamp")
+    group += list(row_keys)
     sums = [*_log_sums(counters), pl.col(_TORN).any()]
     if "request_count" not in counters:
         sums.append(pl.len().cast(pl.Int128).alias("request_count"))
