@@ -7,13 +7,24 @@ from importlib import metadata as _metadata
 
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
-from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
+from batchframe._explain import (
+    cost_notes,
+    pricing_assumptions,
+    spend_by_status,
+    unpriced_models,
+)
 from batchframe._findings import BatchFinding, as_findings
 from batchframe._input import AggregatesLike, RequestAggregate
 from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._logschema import LOG_SCHEMA
 from batchframe._plot import chart_to_svg, plot_savings, plot_spend_status, save_chart
-from batchframe._presets import PRESETS, Preset, helicone_preset
+from batchframe._presets import (
+    PRESETS,
+    Preset,
+    helicone_preset,
+    litellm_daily_tag_spend_preset,
+    litellm_spendlogs_preset,
+)
 from batchframe._project import (
     DEFAULT_BATCH_ELIGIBLE_TAGS,
     SEGMENT_STATUS,
@@ -49,7 +60,10 @@ __all__ = [
     "catalog",
     "chart_to_svg",
     "classify_segments",
+    "cost_notes",
     "helicone_preset",
+    "litellm_daily_tag_spend_preset",
+    "litellm_spendlogs_preset",
     "merge_partials",
     "partial_projection",
     "plot_savings",

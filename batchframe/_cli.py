@@ -25,7 +25,7 @@ from batchframe._catalog import catalog as default_catalog
 from batchframe._catalog_cli import add_catalog_parser, run_catalog
 from batchframe._display import pretty
 from batchframe._errors import BatchframeError
-from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
+from batchframe._explain import cost_notes, pricing_assumptions, spend_by_status, unpriced_models
 from batchframe._io import (
     FORMATS,
     Files,
@@ -37,9 +37,10 @@ from batchframe._io import (
     scan_log_files,
 )
 from batchframe._logs import aggregate_request_logs, scan_request_logs
-from batchframe._presets import PRESETS
+from batchframe._presets import PRESETS, Preset, helicone_preset
 from batchframe._project import classify_segments, project_batch_savings
 from batchframe._rules import TIERS, parse_every
+from batchframe._usage_presets import USAGE_PRESETS
 
 __all__ = ["main"]
 
@@ -141,6 +142,25 @@ def _parser() -> argparse.ArgumentParser:
             help="the export the --logs files come from (default: batchframe's own column names)",
         )
         sub.add_argument(
+            "--tag-property",
+            metavar="NAME",
+            help="with --preset helicone: the custom property that holds the tag "
+            "(Helicone-Property-NAME; default: feature)",
+        )
+        sub.add_argument(
+            "--tag-from",
+            metavar="DIMENSION",
+            help="with --preset openai-usage / anthropic-usage: the report's grouping that "
+            "stands for the tag (openai: project_id, api_key_id, user_id; anthropic: "
+            "workspace_id, api_key_id)",
+        )
+        sub.add_argument(
+            "--tag-names",
+            metavar="FILE.csv",
+            help="with --preset openai-usage / anthropic-usage: a CSV of id,name rows giving "
+            "the --tag-from ids readable names (name them in --tags)",
+        )
+        sub.add_argument(
             "--map",
             action="append",
             metavar="THEIRS=OURS",
@@ -156,7 +176,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_output_options(demo)
     project = commands.add_parser(
-        "project", help="project aggregates (FILE) or raw logs (--logs): Parquet, CSV, NDJSON, IPC"
+        "project",
+        help="project aggregates (FILE) or raw logs (--logs): Parquet, CSV, NDJSON, JSON, IPC",
     )
     add_input_options(project)
     add_output_options(project)
@@ -216,7 +237,7 @@ _TABLE_HEADERS = {
 }
 
 
-def _table(findings: pl.DataFrame, total: float) -> str:
+def _table(findings: pl.DataFrame, total: float, notes: Sequence[str] = ()) -> str:
     if findings.height:
         skip = {*_TABLE_HEADERS, "summary", "rates_effective_at"}
         keys = [c for c in findings.columns if c not in skip]
@@ -227,20 +248,28 @@ def _table(findings: pl.DataFrame, total: float) -> str:
     lines = [table, ""]
     if findings.height:
         lines += [f"  \u2022 {text}" for text in findings["summary"]] + [""]
-    lines += [f"Total projected saving: ${total:,.2f}", NOTE]
+    lines += [f"Total projected saving: ${total:,.2f}", *notes, NOTE]
     return "\n".join(lines) + "\n"
 
 
-def _render(findings: pl.DataFrame, fmt: str) -> str | bytes:
+def _render(
+    findings: pl.DataFrame, fmt: str, notes: Sequence[str] = (), quiet: bool = False
+) -> str | bytes:
+    """The findings in `fmt`; `notes` (`cost_notes`) in the table and JSON, else on stderr
+    (unless `quiet`)."""
     total = float(findings["projected_savings_usd"].sum())
     if fmt == "table":
-        return _table(findings, total)
+        return _table(findings, total, notes)
+    if fmt in ("csv", "parquet") and not quiet:
+        for line in notes:
+            print(f"batchframe: note: {line}", file=sys.stderr)
     if fmt == "csv":
         return findings.write_csv()
     if fmt == "json":
         payload: dict[str, Any] = {
             "findings": _jsonable(findings).rows(named=True),
             "total_projected_savings_usd": total,
+            **({"cost_notes": list(notes)} if notes else {}),
             "note": NOTE,
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
@@ -308,8 +337,13 @@ class Progress:
             print(f"read {self.what}: {rows:,} request(s) in {elapsed:.1f} s", file=sys.stderr)
 
 
-def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
-    """The aggregates the command works on, collected (they are small), and where from."""
+def _aggregates(
+    args: argparse.Namespace, catalog: PricingCatalog | None = None
+) -> tuple[pl.DataFrame, str]:
+    """The aggregates the command works on, collected (they are small), and where from.
+
+    Logs without a recorded cost are priced from `catalog` (None: the embedded one).
+    """
     if args.command == "demo":
         return scan_file(_sample_path(), "csv").collect(), "the bundled sample"
     if args.logs and args.file:
@@ -318,9 +352,13 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
         raise CliError("nothing to read: give an aggregates FILE or --logs PATH_OR_GLOB")
     every = getattr(args, "every", None)
     if args.logs:
-        return _from_logs(args, every)
+        return _from_logs(args, every, catalog)
     if args.preset:
         raise CliError("--preset applies to --logs files")
+    if args.tag_property is not None:
+        raise CliError("--tag-property applies to --logs files with --preset helicone")
+    if args.tag_from is not None or args.tag_names is not None:
+        raise CliError("--tag-from / --tag-names apply to --logs files with a usage preset")
     if args.map:
         raise CliError("--map applies to --logs files; an aggregates FILE uses batchframe's names")
     if every is not None:
@@ -348,7 +386,9 @@ def _every(every: str) -> str:
     return every
 
 
-def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFrame, str]:
+def _from_logs(
+    args: argparse.Namespace, every: str | None, catalog: PricingCatalog | None = None
+) -> tuple[pl.DataFrame, str]:
     where = ", ".join(args.logs)
     if every is not None:
         _every(every)
@@ -356,12 +396,32 @@ def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFram
     files = resolve(args.logs, args.input_format)
     if every is not None and args.preset is None:
         _check_timestamp(files, mapping, every)
+    preset: str | Preset | None = args.preset
+    if args.tag_property is not None:
+        if args.preset != "helicone":
+            raise CliError("--tag-property applies to --preset helicone")
+        if not args.tag_property.strip():
+            raise CliError("--tag-property needs a property name, e.g. --tag-property feature")
+        preset = helicone_preset(args.tag_property.strip())
+    if args.tag_from is not None or args.tag_names is not None:
+        if args.preset not in USAGE_PRESETS:
+            raise CliError(
+                f"--tag-from / --tag-names apply to --preset {' or '.join(USAGE_PRESETS)}"
+            )
+        factory = USAGE_PRESETS[args.preset]
+        try:
+            preset = factory(
+                *((args.tag_from.strip(),) if args.tag_from is not None else ()),
+                tag_names=args.tag_names,
+            )
+        except BatchframeError as exc:
+            raise CliError(str(exc)) from None
     try:
         logs = scan_request_logs(
-            list(files.paths), format=files.format, columns=mapping, preset=args.preset
+            list(files.paths), format=files.format, columns=mapping, preset=preset
         )
         aggregated = aggregate_request_logs(
-            logs, every=every, eligible_tags=_eligible_tags(args.tags)
+            logs, every=every, eligible_tags=_eligible_tags(args.tags), catalog=catalog
         )
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where, files)) from None
@@ -485,12 +545,13 @@ def _collect(frame: pl.LazyFrame, where: str, files: Files | None = None) -> pl.
 
 
 def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
-    aggregates, where = _aggregates(args)
+    aggregates, where = _aggregates(args, catalog)
+    notes = cost_notes(aggregates)
     try:
         classified = classify_segments(aggregates, catalog, eligible_tags=_eligible_tags(args.tags))
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where)) from None
-    statuses = spend_by_status(classified)
+    statuses = _without_wrong_shares(args, spend_by_status(classified))
     unpriced = unpriced_models(classified, args.top)
     assumed = pricing_assumptions(classified)
     if args.chart:
@@ -505,6 +566,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
             ),
             "pricing_assumptions": assumed.rows(named=True),
             "total_spend_usd": float(statuses["spend_usd"].sum()),
+            **({"cost_notes": notes} if notes else {}),
             "note": NOTE,
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
@@ -512,6 +574,9 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         return statuses.write_csv()
     if args.format == "parquet":
         raise CliError("explain writes table, csv or json")
+    total_label = "Total spend"
+    if _per_tag_table(args):
+        total_label = "Sum of the per-tag table's spend (not your total spend: see the note)"
     return (
         "Spend by status\n"
         + pretty(statuses)
@@ -519,7 +584,8 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         + (pretty(unpriced) if unpriced.height else "none: every eligible model has a batch rate")
         + "\n\nWhat the pricing assumed (prompt caching, long prompts)\n"
         + _assumptions_text(assumed)
-        + f"\n\nTotal spend: ${float(statuses['spend_usd'].sum()):,.2f}\n"
+        + f"\n\n{total_label}: ${float(statuses['spend_usd'].sum()):,.2f}\n"
+        + "".join(f"{line}\n" for line in notes)
     )
 
 
@@ -564,7 +630,7 @@ def _run(args: argparse.Namespace) -> None:
     if args.command == "explain":
         _emit(_explain(args, catalog), args.output)
         return
-    aggregates, where = _aggregates(args)
+    aggregates, where = _aggregates(args, catalog)
     _check_price_at(aggregates, getattr(args, "price_at", None), where)
     try:
         findings = project_batch_savings(
@@ -578,9 +644,41 @@ def _run(args: argparse.Namespace) -> None:
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where)) from None
     assert isinstance(findings, pl.DataFrame)
+    findings = _without_wrong_shares(args, findings)
     if args.chart:
         _chart("plot_savings", findings, args.chart, tier=getattr(args, "tier", "batch"))
-    _emit(_render(findings, args.format), args.output)
+    notes = cost_notes(aggregates)
+    _emit(_render(findings, args.format, notes, getattr(args, "quiet", False)), args.output)
+
+
+#: Why shares of spend are not printed for a per-tag table (docs/presets.md).
+PER_TAG_TOTAL_NOTE = (
+    "shares of spend are not shown: LiteLLM_DailyTagSpend books a request once per tag and "
+    "leaves untagged requests out, so its sum is not your total spend (a request with two "
+    "tags counts twice, also in the total savings if both tags are eligible); use the "
+    "litellm-spendlogs preset for shares of the true total"
+)
+
+
+def _without_wrong_shares(args: argparse.Namespace, frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with ``share_of_spend_pct`` null (and a note on stderr) when the input is a
+    per-tag table whose sum is not the total spend."""
+    if getattr(args, "preset", None) != "litellm-daily-tag-spend" or not getattr(
+        args, "logs", None
+    ):
+        return frame
+    print(f"batchframe: note: {PER_TAG_TOTAL_NOTE}", file=sys.stderr)
+    shares = [pl.lit(None, dtype=pl.Float64).alias("share_of_spend_pct")]
+    if "summary" in frame.columns:  # "tag=x is 34.5% of spend and batch-eligible → …"
+        summary = pl.col("summary").str.replace(r" is [0-9.,]+% of spend and ", " is ")
+        shares.append(summary.alias("summary"))
+    return frame.with_columns(shares)
+
+
+def _per_tag_table(args: argparse.Namespace) -> bool:
+    return getattr(args, "preset", None) == "litellm-daily-tag-spend" and bool(
+        getattr(args, "logs", None)
+    )
 
 
 def _one_line(text: str) -> str:

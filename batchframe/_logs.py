@@ -20,7 +20,14 @@ from batchframe._catalog import PricingCatalog, resolve_catalog, resolve_expr
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum, provider_key
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
-from batchframe._io import FileFormat, Files, resolve, scan_log_files
+from batchframe._io import (
+    FileFormat,
+    Files,
+    each_file,
+    log_file_schemas,
+    resolve,
+    scan_log_files,
+)
 from batchframe._logschema import (
     LOG_SCHEMA,
     NO_TAGS,
@@ -36,9 +43,12 @@ from batchframe._logschema import (
     single_tag,
 )
 from batchframe._presets import PRESETS, Preset, infer_provider, provider_alias
+from batchframe._recorded import price_unrecorded, priced_tier_key
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
     CACHE_COLUMNS,
+    CACHE_HIT,
+    COST_SOURCE,
     LONG_CONTEXT,
     RESERVED_PREFIX,
     Every,
@@ -110,6 +120,36 @@ def prompt_bucket(input_tokens: pl.Expr, thresholds: Sequence[int]) -> pl.Expr:
     ).cast(pl.UInt8)
 
 
+def per_request_prompt(
+    names: Sequence[str],
+    input_tokens: pl.Expr | None = None,
+    request_count: pl.Expr | None = None,
+) -> pl.Expr:
+    """A row's prompt size per request: ``input_tokens``, divided by ``request_count`` on a
+    pre-counted row (a day's sum is not one prompt; its mean is the best per-request figure
+    such a row holds, exact when its requests are alike). The columns by default, or the
+    given (parsed) expressions of them."""
+    tokens = pl.col("input_tokens") if input_tokens is None else input_tokens
+    if "request_count" not in names:
+        return tokens
+    count = pl.col("request_count") if request_count is None else request_count
+    count = count.cast(pl.Float64).fill_null(1.0).clip(lower_bound=1.0)
+    return tokens.cast(pl.Float64) / count
+
+
+def stated_bucket(bucket: pl.Expr, stated: pl.Expr, thresholds: Sequence[int]) -> pl.Expr:
+    """The prompt bucket, overridden by an export's own long-context flag where it has one:
+    above every threshold when true, none when false."""
+    above = pl.lit(len(thresholds), dtype=pl.UInt8)
+    return (
+        pl.when(stated.is_null())
+        .then(bucket)
+        .when(stated)
+        .then(above)
+        .otherwise(pl.lit(0, dtype=pl.UInt8))
+    )
+
+
 def long_context_of(
     folded: pl.LazyFrame, catalog: PricingCatalog, thresholds: Sequence[int]
 ) -> pl.Expr:
@@ -156,12 +196,33 @@ def _tags(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
 
 
 def _already_batched(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    """The flag itself, or a discounted ``service_tier``: either one marks the request."""
+    flag = pl.lit(False)
     if "already_batched" in schema:
         column = origin.get("already_batched")
-        return parse_flag("already_batched", schema["already_batched"], column).fill_null(False)
+        flag = parse_flag("already_batched", schema["already_batched"], column).fill_null(False)
     if "service_tier" in schema:
         tier = clean_text(pl.col("service_tier")).str.to_lowercase()
-        return tier.is_in(list(ALREADY_DISCOUNTED_TIERS)).fill_null(False)
+        flag = flag | tier.is_in(list(ALREADY_DISCOUNTED_TIERS)).fill_null(False)
+    return flag
+
+
+def _stated_long(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    """An export's own long-context flag; null (the usual case) leaves it to the prompt size."""
+    if LONG_CONTEXT in schema:
+        return parse_flag(LONG_CONTEXT, schema[LONG_CONTEXT], origin.get(LONG_CONTEXT))
+    return pl.lit(None, dtype=pl.Boolean)
+
+
+def _service_tier(schema: pl.Schema) -> pl.Expr:
+    if "service_tier" in schema:
+        return clean_text(pl.col("service_tier")).str.to_lowercase()
+    return pl.lit(None, dtype=pl.String)
+
+
+def _cache_hit(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    if CACHE_HIT in schema:
+        return parse_flag(CACHE_HIT, schema[CACHE_HIT], origin.get(CACHE_HIT)).fill_null(False)
     return pl.lit(False)
 
 
@@ -182,6 +243,9 @@ def _key_values(schema: pl.Schema, origin: Mapping[str, str]) -> dict[str, pl.Ex
         "model": clean_text(pl.col("model")),
         "tags": _tags(schema, origin),
         "already_batched": _already_batched(schema, origin),
+        "service_tier": _service_tier(schema),
+        CACHE_HIT: _cache_hit(schema, origin),
+        LONG_CONTEXT: _stated_long(schema, origin),
     }
 
 
@@ -266,7 +330,8 @@ def scan_request_logs(
             first file's suffix.
         columns: your column names onto ours, e.g. ``{"prompt_tokens": "input_tokens"}``.
         preset: a known export: ``"litellm-spendlogs"``, ``"litellm-daily-tag-spend"``,
-            ``"langfuse-observations"``, ``"helicone"`` (or a preset function).
+            ``"langfuse-observations"``, ``"helicone"``, ``"openai-usage"``,
+            ``"anthropic-usage"`` (or a preset function).
 
     Nothing is read until the result is collected, except each file's schema.
 
@@ -287,6 +352,26 @@ def scan_request_logs(
         [('anthropic', 'claude-opus-4-8', None), ('openai', 'gpt-5.5', 'nightly')]
     """
     files = resolve(source, format)
+    schemas = log_file_schemas(files)
+    if len(files.paths) > 1 and any(s != schemas[0] for s in schemas):
+        # Files whose columns differ (an optional column missing from some): each file is
+        # mapped on its own columns, so a preset picks each file's own sources and a file
+        # that lacks a required column is named; the mapped parts are then read as one.
+        parts = [_mapped(one, columns, preset) for one in each_file(files)]
+        logs = pl.concat([part for part, _ in parts], how="diagonal_relaxed")
+        origin = parts[0][1]
+    else:
+        logs, origin = _mapped(files, columns, preset)
+    locator = _locator(logs, files)
+    with locating(locator):
+        normalized = normalize_logs(logs, files.where, origin)
+    return _remember(normalized, _Scanned(logs, files.where, origin, locator))
+
+
+def _mapped(
+    files: Files, columns: Mapping[str, str] | None, preset: str | Preset | None
+) -> tuple[pl.LazyFrame, dict[str, str]]:
+    """The files' logs with `columns` renamed and `preset` applied, and the origin of names."""
     where = files.where
     logs = scan_log_files(files)
     schema = logs.collect_schema()
@@ -322,10 +407,9 @@ def scan_request_logs(
                 f"got {type(mapped).__name__}"
             )
         logs = mapped
-    locator = _locator(logs, files)
-    with locating(locator):
-        normalized = normalize_logs(logs, where, origin)
-    return _remember(normalized, _Scanned(logs, where, origin, locator))
+    if len(files.paths) == 1:  # a file of a glob whose columns differ: name it
+        check_log_columns(logs.collect_schema().names(), where)
+    return logs, origin
 
 
 @dataclass(frozen=True)
@@ -536,7 +620,14 @@ def _fold_raw(
     counters = [name for name in _COUNTERS if name in schema or name in _REQUIRED]
     # Keys that must be decided per request (each splits a raw fold, and is carried to
     # the second fold as it is): the prompt bucket, and with `every` the period.
-    row_keys = {BUCKET: prompt_bucket(values["input_tokens"], thresholds)}
+    names = schema.names()
+    prompt = per_request_prompt(names, values["input_tokens"], values["request_count"])
+    bucket = prompt_bucket(prompt, thresholds)
+    if LONG_CONTEXT in schema:  # stated by the export: above every threshold, or none
+        bucket = stated_bucket(bucket, keys[LONG_CONTEXT], thresholds)
+    # Requests without a recorded cost fold apart from those with one (`_recorded` prices
+    # them from the catalog, per tier they ran on).
+    row_keys = {BUCKET: bucket, _UNPRICED: values["cost_usd"].is_null()}
     if period is not None:
         row_keys["timestamp"] = _timestamp(schema, origin).dt.truncate(period.text)
     per_row = [
@@ -560,6 +651,9 @@ def _fold_raw(
     timestamp = pl.col("timestamp") if period is not None else _timestamp(pl.Schema(), origin)
     columns = {**keys, **{name: pl.col(name) for name in values}, "timestamp": timestamp}
     return folded.select(*(columns[name].alias(name) for name in LOG_SCHEMA), BUCKET)
+
+
+_UNPRICED = f"{RESERVED_PREFIX}unpriced"
 
 
 def fold_requests(
@@ -592,7 +686,8 @@ def _fold_normalized(
     """Cleaned (folded) requests with their prompt bucket -> aggregates: tag chosen, folded."""
     frame = with_chosen_tag(normalized, eligible_tags)
     keys = [pl.col("provider"), pl.col("model"), pl.col("tag"), pl.col("already_batched")]
-    keys.append(pl.col(BUCKET))
+    # requests without a recorded cost fold apart, per tier they ran on (`_recorded`)
+    keys += [pl.col(BUCKET), pl.col(CACHE_HIT), priced_tier_key(frame.collect_schema())]
     if period is not None:
         keys.append(pl.col("timestamp").dt.truncate(period.text).alias("period_start"))
     folded = frame.group_by(keys).agg(_log_sums())
@@ -610,7 +705,7 @@ def _finish_logs(
 
     Shared by every engine: Spark hands over its own fold of the same keys.
     """
-    order = list(FOLDED_LOG_COLUMNS)
+    order = [*FOLDED_LOG_COLUMNS, COST_SOURCE]
     if periods:
         order.append("period_start")
     # Providers the export did not name come from the model id: once per segment. Filling
@@ -618,15 +713,27 @@ def _finish_logs(
     provider = pl.coalesce(pl.col("provider"), infer_provider(pl.col("model")), pl.lit("unknown"))
     named = folded.with_columns(provider.alias("provider"))
     long = long_context_of(named, catalog, thresholds).alias(LONG_CONTEXT)
+    # Costs the export did not record: priced from the catalog at the tier each ran on.
+    priced = price_unrecorded(
+        named.with_columns(long), catalog, "period_start" if periods else None
+    )
     regroup = [name for name in order if name not in (*SUMMED_COLUMNS, *CACHE_COLUMNS)]
     folded = (
-        named.with_columns(long)
-        .group_by(regroup)
+        priced.group_by(regroup)
         .agg(_log_sums())
         .with_columns(checked_narrow(name, pl.Int64()) for name in _COUNTERS)
         .select(order)
+        # one order whatever the plan (the priced and recorded parts arrive in any order),
+        # so that float sums over the aggregates are the same on every run
+        .sort(regroup, nulls_last=True)
     )
     # The result is small and costly to recompute, and the projection reads its input
-    # more than once: eager, collect it; lazy, cache it, so that every reader of the
-    # aggregates shares one fold (one scan of each file) in whatever query they end up.
-    return folded.cache() if lazy else folded.collect()
+    # more than once: lazy, cache it, so that every reader of the aggregates shares one
+    # fold (one scan of each file) in whatever query they end up.
+    if lazy:
+        # (a cache as the plan's root makes Polars 2.1's optimizer panic: hence the select)
+        return folded.cache().select(order)
+    collected = folded.collect()
+    if not (collected[COST_SOURCE] == "catalog").any():
+        collected = collected.drop(COST_SOURCE)  # only shown when some cost was priced
+    return collected

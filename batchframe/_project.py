@@ -32,10 +32,14 @@ from batchframe._input import (
 )
 from batchframe._rules import (
     CACHE_COLUMNS,
+    CACHE_HIT,
     CONTEXTS,
+    COST_UNKNOWN,
     DEFAULT_BATCH_ELIGIBLE_TAGS,
+    EXCLUDING_FLAGS,
     LONG_CONTEXT,
     RATE_KINDS,
+    RATE_TIERS,
     RESERVED_PREFIX,
     STATUS_CATEGORIES,
     STATUS_PRECEDENCE,
@@ -92,10 +96,15 @@ def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFra
 
 
 def not_batched(aggregates: pl.LazyFrame) -> pl.LazyFrame:
-    """Drop segments that already ran on a batch or flex tier: they are never projected."""
-    if "already_batched" in aggregates.collect_schema():
-        return aggregates.filter(~pl.col("already_batched")).drop("already_batched")
-    return aggregates
+    """Drop segments that are never projected: already batched, gateway cache hits, cost unknown.
+
+    A pure optimisation as well: `status_expr` gives those segments their own statuses.
+    """
+    present = [name for name in EXCLUDING_FLAGS if name in aggregates.collect_schema()]
+    if not present:
+        return aggregates
+    excluded = functools.reduce(operator.or_, (pl.col(name) for name in present))
+    return aggregates.filter(~excluded).drop(present)
 
 
 def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
@@ -197,6 +206,7 @@ def attach_rates(
     catalog: PricingCatalog,
     tier: str = "batch",
     price_at: str | None = None,
+    tier_column: str | None = None,
 ) -> pl.LazyFrame:
     """Join each segment to the catalog entry that prices it, at the chosen tier.
 
@@ -219,30 +229,49 @@ def attach_rates(
     latest = pl.lit(_LATEST, dtype=pl.Datetime("us", "UTC"))
     if price_at is None:
         # A constant instant: the left side is sorted as it stands, and keeps its order.
-        return keyed.with_columns(latest.alias(_INSTANT)).pipe(_join_entries, catalog, tier)
+        return keyed.with_columns(latest.alias(_INSTANT)).pipe(
+            _join_entries, catalog, tier, tier_column
+        )
     instant = _as_utc(price_at, schema[price_at]).fill_null(latest).alias(_INSTANT)
     return (
         keyed.with_row_index(_SEGMENT)
         .with_columns(instant)
         .sort(_INSTANT)
-        .pipe(_join_entries, catalog, tier)
+        .pipe(_join_entries, catalog, tier, tier_column)
         .sort(_SEGMENT)
         .drop(_SEGMENT)
     )
 
 
-def _join_entries(keyed: pl.LazyFrame, catalog: PricingCatalog, tier: str) -> pl.LazyFrame:
+def _join_entries(
+    keyed: pl.LazyFrame, catalog: PricingCatalog, tier: str, tier_column: str | None = None
+) -> pl.LazyFrame:
     # Only the rates the segments can use: long-context ones with a long_context column,
     # cache ones with cache columns (a smaller plan is cheaper to optimise and run).
     schema = keyed.collect_schema()
     contexts = CONTEXTS if LONG_CONTEXT in schema else ("short",)
     kinds = [kind for kind in RATE_KINDS if kind in ("input", "output")]
     kinds += [kind for kind, column in _CACHE_KIND.items() if column in schema]
+    by = [_PROVIDER_KEY, _CATALOG_MODEL]
+    if tier_column is None:
+        entries = _entries(catalog, tier, contexts, kinds)
+    else:
+        # Each segment at the tier its `tier_column` names (null: no rates), in one join.
+        entries = pl.concat(
+            [
+                _entries(catalog, each, contexts, kinds).with_columns(
+                    pl.lit(each, dtype=pl.String).alias(tier_column)
+                )
+                for each in RATE_TIERS
+            ],
+            how="vertical",
+        ).sort(_ASOF)
+        by.append(tier_column)
     return keyed.join_asof(
-        _entries(catalog, tier, contexts, kinds),
+        entries,
         left_on=_INSTANT,
         right_on=_ASOF,
-        by=[_PROVIDER_KEY, _CATALOG_MODEL],
+        by=by,
         strategy="backward",
         check_sortedness=False,
     ).drop(_PROVIDER_KEY, _INSTANT, _ASOF)
@@ -289,23 +318,38 @@ def _tokens(schema: pl.Schema, name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Float64) if name in schema else pl.lit(0.0)
 
 
+def unpriceable_expr(schema: pl.Schema) -> pl.Expr:
+    """Whether the attached tier rates cannot price a segment faithfully (`projected_cost_expr`).
+
+    No input or output rate for the segment's context, or cache writes without the
+    tier's cache-write rate. (A segment whose model is not in the catalog has no rates.)
+    """
+    unpriceable = _chosen(schema, "input").is_null() | _chosen(schema, "output").is_null()
+    if "cache_write_tokens" in schema:
+        writes = _tokens(schema, "cache_write_tokens") > 0
+        unpriceable = unpriceable | (writes & _chosen(schema, "cache_write").is_null())
+    return unpriceable
+
+
+def _flag(schema: pl.Schema, name: str) -> pl.Expr:
+    """An optional Boolean column, false where absent or null."""
+    return pl.col(name).fill_null(False) if name in schema else pl.lit(False)
+
+
 def status_expr(schema: pl.Schema, eligible: list[str]) -> pl.Expr:
     """The segment status: the first of `STATUS_PRECEDENCE` whose condition holds.
 
     ``no_batch_tier`` also covers what cannot be priced faithfully: cache writes without
     the tier's cache-write rate, a long-context segment without long-context rates.
     """
-    batched = pl.col("already_batched") if "already_batched" in schema else pl.lit(False)
-    unpriceable = _chosen(schema, "input").is_null() | _chosen(schema, "output").is_null()
-    if "cache_write_tokens" in schema:
-        writes = _tokens(schema, "cache_write_tokens") > 0
-        unpriceable = unpriceable | (writes & _chosen(schema, "cache_write").is_null())
     conditions = {
-        "already_batched": batched.fill_null(False),
+        "already_batched": _flag(schema, "already_batched"),
+        "cache_hit": _flag(schema, CACHE_HIT),
+        "unknown_cost": _flag(schema, COST_UNKNOWN),
         "untagged": pl.col("tag").is_null(),
         "not_eligible": ~pl.col("tag").cast(pl.String).str.to_lowercase().is_in(eligible),
         "unknown_model": pl.col(_EFFECTIVE).is_null(),
-        "no_batch_tier": unpriceable,
+        "no_batch_tier": unpriceable_expr(schema),
     }
     *ruled, last = STATUS_PRECEDENCE
     cases = [(conditions[status], pl.lit(status)) for status in ruled]
@@ -336,6 +380,34 @@ def projected_cost_expr(schema: pl.Schema) -> pl.Expr:
         write_rate = _chosen(schema, "cache_write").fill_null(0.0)  # no writes, or excluded
         terms.append(_per_million(_tokens(schema, "cache_write_tokens") * write_rate))
     return functools.reduce(operator.add, terms)
+
+
+#: Columns `catalog_cost` adds: the catalog's price of a segment, and whether it has none.
+CATALOG_COST = _tmp("catalog_cost")
+
+
+def catalog_cost(
+    segments: pl.LazyFrame,
+    catalog: PricingCatalog,
+    tier_column: str,
+    price_at: str | None = None,
+) -> pl.LazyFrame:
+    """`segments` with `CATALOG_COST` priced from the catalog, and `COST_UNKNOWN`.
+
+    Each segment is priced at the tier its `tier_column` names (``standard``, ``batch``,
+    ``flex``, ``priority``; one join for all of them), with the projection's formula
+    (`projected_cost_expr`: cache- and long-context-aware): used to price traffic the
+    export recorded no cost for, at the tier it ran on. A segment the catalog cannot price
+    (a null tier, an unknown model, no rate of the tier for its context or its cache
+    writes) gets 0 and ``cost_unknown = true``: never a guessed number.
+    """
+    keyed = attach_rates(segments, catalog, price_at=price_at, tier_column=tier_column)
+    schema = keyed.collect_schema()
+    unknown = pl.col(_EFFECTIVE).is_null() | unpriceable_expr(schema)
+    return keyed.with_columns(
+        pl.when(unknown).then(0.0).otherwise(projected_cost_expr(schema)).alias(CATALOG_COST),
+        unknown.alias(COST_UNKNOWN),
+    ).drop(*_RATES, _THRESHOLD, _EFFECTIVE, _CATALOG_MODEL, strict=False)
 
 
 def _per_million(value: pl.Expr) -> pl.Expr:
@@ -858,7 +930,8 @@ def classify_segments(
     """Every input segment with the reason it is or is not projected: the drill-down.
 
     Adds ``status`` (an Enum: ``projected``, ``untagged``, ``not_eligible``,
-    ``unknown_model``, ``no_batch_tier``, ``already_batched``) and
+    ``unknown_model``, ``no_batch_tier``, ``already_batched``, ``cache_hit``,
+    ``unknown_cost``) and
     ``projected_batch_cost_usd`` (null unless projected) to the input's aggregate
     columns, in input order, and ``rates_effective_at`` (the catalog entry that priced or
     would have priced it; `tier` and `price_at` as in `project_batch_savings`). The rules
