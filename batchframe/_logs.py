@@ -8,7 +8,9 @@ request aggregates of docs/semantics.md §1, one tag per request, optionally per
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import overload
 
@@ -78,12 +80,12 @@ def check_log_columns(names: Sequence[str], where: str = "request logs") -> None
 _COUNTERS = ("input_tokens", "output_tokens", "request_count", *CACHE_COLUMNS)
 
 
-def _log_sums() -> list[pl.Expr]:
+def _log_sums(counters: Sequence[str] = _COUNTERS) -> list[pl.Expr]:
     """Exact counter sums; a segment with a request of unknown cost has an unknown (null) cost."""
     cost = pl.col("cost_usd")
     unknown = cost.null_count() > 0
     return [
-        *(exact_sum(name) for name in _COUNTERS),
+        *(exact_sum(name) for name in counters),
         pl.when(unknown)
         .then(pl.lit(None, dtype=pl.Float64))
         .otherwise(cost.sum())
@@ -118,14 +120,34 @@ def prompt_bucket(input_tokens: pl.Expr, thresholds: Sequence[int]) -> pl.Expr:
     ).cast(pl.UInt8)
 
 
-def per_request_prompt(names: Sequence[str]) -> pl.Expr:
+def per_request_prompt(
+    names: Sequence[str],
+    input_tokens: pl.Expr | None = None,
+    request_count: pl.Expr | None = None,
+) -> pl.Expr:
     """A row's prompt size per request: ``input_tokens``, divided by ``request_count`` on a
     pre-counted row (a day's sum is not one prompt; its mean is the best per-request figure
-    such a row holds, exact when its requests are alike)."""
+    such a row holds, exact when its requests are alike). The columns by default, or the
+    given (parsed) expressions of them."""
+    tokens = pl.col("input_tokens") if input_tokens is None else input_tokens
     if "request_count" not in names:
-        return pl.col("input_tokens")
-    count = pl.col("request_count").cast(pl.Float64).fill_null(1.0).clip(lower_bound=1.0)
-    return pl.col("input_tokens").cast(pl.Float64) / count
+        return tokens
+    count = pl.col("request_count") if request_count is None else request_count
+    count = count.cast(pl.Float64).fill_null(1.0).clip(lower_bound=1.0)
+    return tokens.cast(pl.Float64) / count
+
+
+def stated_bucket(bucket: pl.Expr, stated: pl.Expr, thresholds: Sequence[int]) -> pl.Expr:
+    """The prompt bucket, overridden by an export's own long-context flag where it has one:
+    above every threshold when true, none when false."""
+    above = pl.lit(len(thresholds), dtype=pl.UInt8)
+    return (
+        pl.when(stated.is_null())
+        .then(bucket)
+        .when(stated)
+        .then(above)
+        .otherwise(pl.lit(0, dtype=pl.UInt8))
+    )
 
 
 def long_context_of(
@@ -185,6 +207,88 @@ def _already_batched(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
     return flag
 
 
+def _stated_long(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    """An export's own long-context flag; null (the usual case) leaves it to the prompt size."""
+    if LONG_CONTEXT in schema:
+        return parse_flag(LONG_CONTEXT, schema[LONG_CONTEXT], origin.get(LONG_CONTEXT))
+    return pl.lit(None, dtype=pl.Boolean)
+
+
+def _service_tier(schema: pl.Schema) -> pl.Expr:
+    if "service_tier" in schema:
+        return clean_text(pl.col("service_tier")).str.to_lowercase()
+    return pl.lit(None, dtype=pl.String)
+
+
+def _cache_hit(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    if CACHE_HIT in schema:
+        return parse_flag(CACHE_HIT, schema[CACHE_HIT], origin.get(CACHE_HIT)).fill_null(False)
+    return pl.lit(False)
+
+
+def _key_values(schema: pl.Schema, origin: Mapping[str, str]) -> dict[str, pl.Expr]:
+    """The log columns that are keys of the fold, each a function of raw key columns only.
+
+    Being functions of the raw values alone, they can be evaluated per request
+    (`normalize_logs`) or once per distinct raw value after a first fold
+    (`aggregate_request_logs`): one definition, two evaluation orders. A new key column
+    (a flag the aggregates are split by) is added here and slots into both.
+    """
+    if "provider" in schema:
+        provider = provider_alias(pl.col("provider"))
+    else:
+        provider = pl.lit(None, dtype=pl.String)
+    return {
+        "provider": provider,
+        "model": clean_text(pl.col("model")),
+        "tags": _tags(schema, origin),
+        "already_batched": _already_batched(schema, origin),
+        "service_tier": _service_tier(schema),
+        CACHE_HIT: _cache_hit(schema, origin),
+        LONG_CONTEXT: _stated_long(schema, origin),
+    }
+
+
+def _row_values(schema: pl.Schema, origin: Mapping[str, str]) -> tuple[dict[str, pl.Expr], pl.Expr]:
+    """The per-request values (counters and cost, parsed) and the torn-row predicate."""
+
+    def counted(name: str) -> pl.Expr:
+        return parse_count(name, schema[name], origin.get(name))
+
+    if "request_count" in schema:
+        count = counted("request_count").fill_null(1)
+    else:
+        count = pl.lit(1, dtype=pl.Int64)
+    tokens_in, tokens_out = counted("input_tokens"), counted("output_tokens")
+    cost = parse_money("cost_usd", schema["cost_usd"], origin.get("cost_usd"))
+    values = {
+        "input_tokens": tokens_in.fill_null(0),
+        "output_tokens": tokens_out.fill_null(0),
+        **{
+            name: (counted(name) if name in schema else pl.lit(None, dtype=pl.Int64)).fill_null(0)
+            for name in CACHE_COLUMNS
+        },
+        "cost_usd": cost,
+        "request_count": count,
+    }
+    # A row with neither tokens nor a cost is a torn or empty line, not a $0 request.
+    torn = tokens_in.is_null() & tokens_out.is_null() & cost.is_null()
+    return values, torn
+
+
+def _torn_message(where: str) -> str:
+    return (
+        f"{where}: a row of model {{value!r}} has no token counts and no cost "
+        "(a torn or empty line?)"
+    )
+
+
+def _timestamp(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    if "timestamp" in schema:
+        return parse_timestamp("timestamp", schema["timestamp"], origin.get("timestamp"))
+    return pl.lit(None, dtype=pl.Datetime("us", "UTC"))
+
+
 def normalize_logs(
     logs: pl.LazyFrame,
     where: str = "request logs",
@@ -204,72 +308,11 @@ def normalize_logs(
     origin = dict(origin or {})
     schema = logs.collect_schema()
     check_log_columns(schema.names(), where)
-    if "provider" in schema:
-        provider = provider_alias(pl.col("provider"))
-    else:
-        provider = pl.lit(None, dtype=pl.String)
-    if "timestamp" in schema:
-        timestamp = parse_timestamp("timestamp", schema["timestamp"], origin.get("timestamp"))
-    else:
-        timestamp = pl.lit(None, dtype=pl.Datetime("us", "UTC"))
-
-    def counted(name: str) -> pl.Expr:
-        return parse_count(name, schema[name], origin.get(name))
-
-    if "request_count" in schema:
-        count = counted("request_count").fill_null(1)
-    else:
-        count = pl.lit(1, dtype=pl.Int64)
-    tokens_in, tokens_out = counted("input_tokens"), counted("output_tokens")
-    cache = [
-        (counted(name) if name in schema else pl.lit(None, dtype=pl.Int64)).fill_null(0).alias(name)
-        for name in CACHE_COLUMNS
-    ]
-    cost = parse_money("cost_usd", schema["cost_usd"], origin.get("cost_usd"))
-    # A row with neither tokens nor a cost is a torn or empty line, not a $0 request.
-    torn = tokens_in.is_null() & tokens_out.is_null() & cost.is_null()
-    model = refuse_rows(
-        clean_text(pl.col("model")),
-        torn,
-        f"{where}: a row of model {{value!r}} has no token counts and no cost "
-        "(a torn or empty line?)",
-        pl.String(),
-    )
-    return logs.select(
-        provider.alias("provider"),
-        model.alias("model"),
-        _tags(schema, origin),
-        tokens_in.fill_null(0).alias("input_tokens"),
-        tokens_out.fill_null(0).alias("output_tokens"),
-        *cache,
-        cost.alias("cost_usd"),
-        count.alias("request_count"),
-        timestamp.alias("timestamp"),
-        _already_batched(schema, origin).alias("already_batched"),
-        _service_tier(schema).alias("service_tier"),
-        _cache_hit(schema, origin).alias(CACHE_HIT),
-        _stated_long(schema, origin).alias(LONG_CONTEXT),
-        *carry,
-    )
-
-
-def _stated_long(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
-    """An export's own long-context flag; null (the usual case) leaves it to the prompt size."""
-    if LONG_CONTEXT in schema:
-        return parse_flag(LONG_CONTEXT, schema[LONG_CONTEXT], origin.get(LONG_CONTEXT))
-    return pl.lit(None, dtype=pl.Boolean)
-
-
-def _service_tier(schema: pl.Schema) -> pl.Expr:
-    if "service_tier" in schema:
-        return clean_text(pl.col("service_tier")).str.to_lowercase()
-    return pl.lit(None, dtype=pl.String)
-
-
-def _cache_hit(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
-    if CACHE_HIT in schema:
-        return parse_flag(CACHE_HIT, schema[CACHE_HIT], origin.get(CACHE_HIT)).fill_null(False)
-    return pl.lit(False)
+    keys = _key_values(schema, origin)
+    values, torn = _row_values(schema, origin)
+    keys["model"] = refuse_rows(keys["model"], torn, _torn_message(where), pl.String())
+    columns = {**keys, **values, "timestamp": _timestamp(schema, origin)}
+    return logs.select(*(columns[name].alias(name) for name in LOG_SCHEMA), *carry)
 
 
 def scan_request_logs(
@@ -316,11 +359,13 @@ def scan_request_logs(
         # that lacks a required column is named; the mapped parts are then read as one.
         parts = [_mapped(one, columns, preset) for one in each_file(files)]
         logs = pl.concat([part for part, _ in parts], how="diagonal_relaxed")
-        with locating(_locator(logs, files)):
-            return normalize_logs(logs, files.where, parts[0][1])
-    logs, origin = _mapped(files, columns, preset)
-    with locating(_locator(logs, files)):
-        return normalize_logs(logs, files.where, origin)
+        origin = parts[0][1]
+    else:
+        logs, origin = _mapped(files, columns, preset)
+    locator = _locator(logs, files)
+    with locating(locator):
+        normalized = normalize_logs(logs, files.where, origin)
+    return _remember(normalized, _Scanned(logs, files.where, origin, locator))
 
 
 def _mapped(
@@ -365,6 +410,40 @@ def _mapped(
     if len(files.paths) == 1:  # a file of a glob whose columns differ: name it
         check_log_columns(logs.collect_schema().names(), where)
     return logs, origin
+
+
+@dataclass(frozen=True)
+class _Scanned:
+    """What `scan_request_logs` normalised: the mapped file columns, before any cleaning."""
+
+    raw: pl.LazyFrame
+    where: str
+    origin: Mapping[str, str]
+    locator: Locator
+
+
+# id(result of scan_request_logs) -> (a weak reference to it, how it was made). Only the
+# very frame returned is recognised; any frame derived from it takes the generic route.
+_SCANNED: dict[int, tuple[weakref.ref[pl.LazyFrame], _Scanned]] = {}
+
+
+def _remember(logs: pl.LazyFrame, scanned: _Scanned) -> pl.LazyFrame:
+    key = id(logs)
+
+    def forget(ref: weakref.ref[pl.LazyFrame]) -> None:
+        entry = _SCANNED.get(key)
+        if entry is not None and entry[0] is ref:
+            del _SCANNED[key]
+
+    _SCANNED[key] = (weakref.ref(logs, forget), scanned)
+    return logs
+
+
+def _scanned(logs: object) -> _Scanned | None:
+    entry = _SCANNED.get(id(logs))
+    if entry is None or entry[0]() is not logs:
+        return None
+    return entry[1]
 
 
 def _locator(frame: pl.LazyFrame, files: Files) -> Locator:
@@ -419,13 +498,13 @@ def with_chosen_tag(logs: pl.LazyFrame, eligible_tags: TagsLike) -> pl.LazyFrame
     """Add ``tag``: each request's first eligible tag, else its first tag, else null.
 
     A request with several tags is thereby counted once, under its first eligible tag.
-    Requests with at most one tag (nearly all, in practice) take the cheap path; only
-    the others go through a per-list filter, which costs ten times as much per row.
+    It runs on folded rows (one per distinct tag list), so one expression serves all:
+    no split of the frame, which would read its input twice.
     """
-    count = pl.col("tags").list.len().fill_null(0)  # a null list is an untagged request
-    single = logs.filter(count <= 1).with_columns(pl.col("tags").list.first().alias("tag"))
-    multi = logs.filter(count > 1).with_columns(_first_eligible(eligible_tags))
-    return pl.concat([single, multi])
+    tags = pl.col("tags")
+    several = tags.list.len().fill_null(0) > 1  # a null list is an untagged request
+    tag = pl.when(several).then(_first_eligible(eligible_tags)).otherwise(tags.list.first())
+    return logs.with_columns(tag.alias("tag"))
 
 
 def _first_eligible(eligible_tags: TagsLike) -> pl.Expr:
@@ -437,7 +516,7 @@ def _first_eligible(eligible_tags: TagsLike) -> pl.Expr:
     else:
         is_eligible = element.str.to_lowercase().is_in(eligible)
     first_eligible = pl.col("tags").list.eval(element.filter(is_eligible)).list.first()
-    return pl.coalesce(first_eligible, pl.col("tags").list.first()).alias("tag")
+    return pl.coalesce(first_eligible, pl.col("tags").list.first())
 
 
 @overload
@@ -496,26 +575,85 @@ def aggregate_request_logs(
     period = parse_every(every) if every is not None else None
     schema = frame.collect_schema()
     check_every_column(every, timestamp, schema.names())
-    origin = {}
+    origin: dict[str, str] = {}
     if timestamp != "timestamp" and timestamp in schema:
         frame = frame.drop("timestamp", strict=False).rename({timestamp: "timestamp"})
         origin["timestamp"] = timestamp
     cat = resolve_catalog(catalog)
     thresholds = long_context_thresholds(cat)
-    prompt = per_request_prompt(schema.names())
+    scanned = _scanned(logs) if timestamp == "timestamp" else None
+    raw, where, locator = frame, "request logs", None
+    if scanned is not None:  # fold the file's own values, before any cleaning
+        raw, where, locator = scanned.raw, scanned.where, scanned.locator
+        origin = dict(scanned.origin)
+    with locating(locator):
+        folded = _fold_raw(raw, where, origin, thresholds, period)
+    return _fold_normalized(folded, cat, thresholds, period, eligible_tags, lazy)
+
+
+_TORN = f"{RESERVED_PREFIX}torn"
+
+
+def _fold_raw(
+    raw: pl.LazyFrame,
+    where: str,
+    origin: Mapping[str, str],
+    thresholds: Sequence[int],
+    period: Every | None,
+) -> pl.LazyFrame:
+    """Fold requests on their raw key values, then clean those: a frame of `LOG_SCHEMA`'s
+    columns (plus the prompt bucket), one row per distinct raw key.
+
+    Per request only what must be: the counters parsed and summed, the prompt bucket,
+    the torn-row test and the period's truncation. Cleaning provider, model, tags and
+    tier (`_key_values`) then runs once per folded row. A bad key value is reported by
+    the same checks, and the locator re-reads the raw rows to say where it is.
+    """
+    schema = raw.collect_schema()
+    check_log_columns(schema.names(), where)
+    keys = _key_values(schema, origin)
+    values, torn = _row_values(schema, origin)
+    raw_keys = {root for expr in keys.values() for root in expr.meta.root_names()}
+    group = [name for name in schema.names() if name in raw_keys]
+    # A counter the file lacks is the same constant on every request: it is not carried
+    # row by row but filled in after the fold (the fold's length for request_count, else 0).
+    counters = [name for name in _COUNTERS if name in schema or name in _REQUIRED]
+    # Keys that must be decided per request (each splits a raw fold, and is carried to
+    # the second fold as it is): the prompt bucket, and with `every` the period.
+    names = schema.names()
+    prompt = per_request_prompt(names, values["input_tokens"], values["request_count"])
     bucket = prompt_bucket(prompt, thresholds)
     if LONG_CONTEXT in schema:  # stated by the export: above every threshold, or none
-        stated = parse_flag(LONG_CONTEXT, schema[LONG_CONTEXT])
-        above = pl.lit(len(thresholds), dtype=pl.UInt8)
-        bucket = (
-            pl.when(stated.is_null())
-            .then(bucket)
-            .when(stated)
-            .then(above)
-            .otherwise(pl.lit(0, dtype=pl.UInt8))
-        )
-    bucketed = frame.with_columns(bucket.alias(BUCKET))
-    return fold_requests(bucketed, cat, thresholds, period, eligible_tags, origin, lazy)
+        bucket = stated_bucket(bucket, keys[LONG_CONTEXT], thresholds)
+    # Requests without a recorded cost fold apart from those with one (`_recorded` prices
+    # them from the catalog, per tier they ran on).
+    row_keys = {BUCKET: bucket, _UNPRICED: values["cost_usd"].is_null()}
+    if period is not None:
+        row_keys["timestamp"] = _timestamp(schema, origin).dt.truncate(period.text)
+    per_row = [
+        *(pl.col(name) for name in group),
+        *(values[name].alias(name) for name in (*counters, "cost_usd")),
+        *(expr.alias(name) for name, expr in row_keys.items()),
+        torn.alias(_TORN),
+    ]
+    group += list(row_keys)
+    sums = [*_log_sums(counters), pl.col(_TORN).any()]
+    if "request_count" not in counters:
+        sums.append(pl.len().cast(pl.Int128).alias("request_count"))
+    absent = [
+        pl.lit(0, dtype=pl.Int64).alias(name) for name in CACHE_COLUMNS if name not in counters
+    ]
+    folded = raw.select(per_row).group_by(group).agg(sums).with_columns(absent)
+    model = keys["model"]
+    keys["model"] = refuse_rows(
+        model, pl.col(_TORN), _torn_message(where), pl.String(), located=(torn, model)
+    )
+    timestamp = pl.col("timestamp") if period is not None else _timestamp(pl.Schema(), origin)
+    columns = {**keys, **{name: pl.col(name) for name in values}, "timestamp": timestamp}
+    return folded.select(*(columns[name].alias(name) for name in LOG_SCHEMA), BUCKET)
+
+
+_UNPRICED = f"{RESERVED_PREFIX}unpriced"
 
 
 def fold_requests(
@@ -527,13 +665,25 @@ def fold_requests(
     origin: Mapping[str, str],
     lazy: bool,
 ) -> LogsLike:
-    """Requests (or folds of them) with their prompt bucket -> aggregates.
+    """Folds of requests on raw key values, with their prompt bucket -> aggregates.
 
-    Every engine ends here: the Polars path with its own rows, Spark with its fold of the
-    raw key values (whose bucket it computed per request with `prompt_bucket`'s rule).
+    Spark's route: its own fold of the raw key values (whose bucket it computed per
+    request with `prompt_bucket`'s rule) takes the same cleaning and the same second fold
+    as the Polars path.
     """
-    # Every frame takes the same cleaning (idempotent on the output of scan_request_logs).
     normalized = normalize_logs(frame, origin=origin, carry=[BUCKET])
+    return _fold_normalized(normalized, catalog, thresholds, period, eligible_tags, lazy)
+
+
+def _fold_normalized(
+    normalized: pl.LazyFrame,
+    catalog: PricingCatalog,
+    thresholds: Sequence[int],
+    period: Every | None,
+    eligible_tags: TagsLike,
+    lazy: bool,
+) -> LogsLike:
+    """Cleaned (folded) requests with their prompt bucket -> aggregates: tag chosen, folded."""
     frame = with_chosen_tag(normalized, eligible_tags)
     keys = [pl.col("provider"), pl.col("model"), pl.col("tag"), pl.col("already_batched")]
     # requests without a recorded cost fold apart, per tier they ran on (`_recorded`)
@@ -577,10 +727,12 @@ def _finish_logs(
         # so that float sums over the aggregates are the same on every run
         .sort(regroup, nulls_last=True)
     )
-    # The result is small and costly to recompute: collect it (streaming) before handing
-    # it to the projection, which reads its input more than once.
+    # The result is small and costly to recompute, and the projection reads its input
+    # more than once: lazy, cache it, so that every reader of the aggregates shares one
+    # fold (one scan of each file) in whatever query they end up.
     if lazy:
-        return folded
+        # (a cache as the plan's root makes Polars 2.1's optimizer panic: hence the select)
+        return folded.cache().select(order)
     collected = folded.collect()
     if not (collected[COST_SOURCE] == "catalog").any():
         collected = collected.drop(COST_SOURCE)  # only shown when some cost was priced

@@ -177,21 +177,29 @@ def locating(locator: Locator | None) -> Iterator[None]:
         _LOCATOR.reset(token)
 
 
-def _where(bad: pl.Expr) -> Callable[[], str]:
+def _where(bad: pl.Expr, value: pl.Expr) -> Callable[[object], str]:
+    """Where the first row lies that `bad` marks and whose `value` is the one reported.
+
+    Matching the value keeps the message true when the check runs on folded rows (whose
+    order is not the file's): the row named is one that holds the value named.
+    """
     locator = _LOCATOR.get()
     if locator is None:
-        return lambda: ""
+        return lambda reported: ""
 
-    def where() -> str:
+    def where(reported: object) -> str:
+        same = value.is_null() if reported is None else value == pl.lit(reported)
         try:
-            return locator(bad)
+            return locator(bad & same)
         except Exception:
             return ""
 
     return where
 
 
-def _unparsed(column: str, what: str, where: Callable[[], str]) -> Callable[[pl.Series], pl.Series]:
+def _unparsed(
+    column: str, what: str, where: Callable[[object], str]
+) -> Callable[[pl.Series], pl.Series]:
     """A batch check: raise `AggregateError` for the first raw value that did not parse."""
 
     def check(pair: pl.Series) -> pl.Series:
@@ -199,7 +207,7 @@ def _unparsed(column: str, what: str, where: Callable[[], str]) -> Callable[[pl.
         bad = raw.is_not_null() & parsed.is_null()
         if bad.any():
             value = raw.filter(bad)[0]
-            raise AggregateError(f"column {column!r}: expected {what}, got {value!r}{where()}")
+            raise AggregateError(f"column {column!r}: expected {what}, got {value!r}{where(value)}")
         return parsed
 
     return check
@@ -210,7 +218,7 @@ def checked_parse(
 ) -> pl.Expr:
     """`parsed`, raising `AggregateError` at collect time where `raw` held a value that
     did not parse: never a silent null. `column` is the column's name in the file."""
-    where = _where(raw.is_not_null() & parsed.is_null())
+    where = _where(raw.is_not_null() & parsed.is_null(), raw)
     return pl.struct(raw.alias("raw"), parsed.alias("parsed")).map_batches(
         _unparsed(column, what, where), return_dtype=dtype, is_elementwise=True
     )
@@ -327,20 +335,32 @@ def parse_money(name: str, dtype: pl.DataType, column: str | None = None) -> pl.
     raise AggregateError(f"column {where!r}: expected a number, got dtype {dtype}")
 
 
-def _refused(message: str, where: Callable[[], str]) -> Callable[[pl.Series], pl.Series]:
+def _refused(message: str, where: Callable[[object], str]) -> Callable[[pl.Series], pl.Series]:
     def check(pair: pl.Series) -> pl.Series:
         bad, value = pair.struct.field("bad"), pair.struct.field("value")
         if bad.any():
-            raise AggregateError(message.format(value=value.filter(bad)[0]) + where())
+            first = value.filter(bad)[0]
+            raise AggregateError(message.format(value=first) + where(first))
         return value
 
     return check
 
 
-def refuse_rows(value: pl.Expr, bad: pl.Expr, message: str, dtype: pl.DataType) -> pl.Expr:
+def refuse_rows(
+    value: pl.Expr,
+    bad: pl.Expr,
+    message: str,
+    dtype: pl.DataType,
+    located: tuple[pl.Expr, pl.Expr] | None = None,
+) -> pl.Expr:
     """`value`, raising `AggregateError(message)` at collect time on a row where `bad` holds
-    (``{value}`` in `message` is that row's value)."""
-    where = _where(bad.fill_null(False))
+    (``{value}`` in `message` is that row's value).
+
+    `located` is ``(bad, value)`` over the rows the locator reads, when this check runs
+    on a fold of them (where `bad` and `value` are the fold's columns); by default the
+    locator is given `bad` and `value` themselves.
+    """
+    where = _where(*(located or (bad, value)))
     return pl.struct(bad.fill_null(False).alias("bad"), value.alias("value")).map_batches(
         _refused(message, where), return_dtype=dtype, is_elementwise=True
     )

@@ -1,12 +1,33 @@
-"""Raw request logs at scale: scan -> aggregate -> project through Polars' streaming engine.
+"""Raw request logs at scale: batchframe's public lazy chain against DuckDB, Polars and pandas.
 
-    python benchmarks/logs.py --rows 1e8 --files 20
+    python benchmarks/logs.py --rows 2e7,1e8 --files 4 --csv-rows 1e7 --json out.json
 
-Generates seeded raw log files once (one row per request, Parquet, in --data-dir; they
-are not committed), then in a fresh process each: batchframe (`scan_request_logs` ->
-`aggregate_request_logs` -> `project_batch_savings`, collected with the streaming engine)
-and DuckDB doing the same over `read_parquet`. Checks both find the same findings, then
-reports wall time and each process's peak RSS (VmHWM). Best of --repeats.
+Two kinds of input, generated once (seeded) into --data-dir and reused (not committed):
+
+* raw Parquet logs, one row per request (`--rows`, split over `--files` files): provider,
+  model, tag, token counts, spend, start time, service tier (3 % on ``batch``);
+* a LiteLLM-shaped CSV export (`--csv-rows`, one file): the columns of LiteLLM's
+  ``LiteLLM_SpendLogs`` table (``BerriAI/litellm`` ``schema.prisma``) that a DB dump has,
+  ``request_tags`` as JSON text (``Json? @default("[]")``) and ``metadata`` as JSON text
+  holding the request's ``usage_object`` with its prompt-cache reads
+  (``litellm/proxy/spend_tracking/spend_tracking_utils.py`` puts the ``Usage`` dict there;
+  ``litellm/types/utils.py`` ``Usage`` has ``cache_read_input_tokens`` and
+  ``prompt_tokens_details.cached_tokens``). batchframe reads it with
+  ``preset="litellm-spendlogs"``.
+
+Every engine runs in a fresh process, the engines taking turns, best of --repeats:
+
+* batchframe: ``project_batch_savings(aggregate_request_logs(scan_request_logs(files)))``
+  then ``.collect()`` -- the lazy chain a pipeline author writes, nothing collected in
+  between;
+* DuckDB: its natural SQL over ``read_parquet`` / ``read_csv`` (JSON functions for the
+  tags and the cache counts);
+* Polars: a careful user's query: group the raw columns (streaming), then clean, price
+  and fold the few folded rows;
+* pandas (CSV only): ``read_csv`` with the pyarrow engine, then the same steps.
+
+Before any timing is reported, every engine must find the same findings as batchframe
+(same tags, numbers within relative 1e-9) or the script exits with CHECK FAILED.
 """
 
 from __future__ import annotations
@@ -27,7 +48,7 @@ sys.path.insert(0, str(HERE))
 
 import data
 import peers
-from run import _high_water_rss, check_same, machine, write_report
+from run import _high_water_rss, check_same, machine, sizes, write_report
 
 import batchframe as bf
 
@@ -38,6 +59,31 @@ COLUMNS = {
     "spend": "cost_usd",
     "start_time": "timestamp",
 }
+BATCH_TIERS = ("batch", "flex")
+
+
+# -- data ---------------------------------------------------------------------------------
+
+
+def _requests(rows: int, seed: int) -> pl.DataFrame:
+    """`rows` seeded requests: the provider/model/tag mix of data.py, per-request counts."""
+    rng = np.random.default_rng(seed)
+    segments = data.generate(rows, seed=seed)
+    start = (
+        np.datetime64("2026-09-01T00:00:00")
+        + rng.integers(0, 61 * 86_400, rows).astype("timedelta64[s]")
+    ).astype("datetime64[us]")
+    return segments.select(
+        "provider",
+        "model",
+        "tag",
+        pl.Series("prompt_tokens", rng.integers(50, 30_000, rows)),
+        pl.Series("completion_tokens", rng.integers(5, 3_000, rows)),
+        (pl.col("cost_usd") / pl.col("request_count")).round(6).alias("spend"),
+        pl.Series("start_time", start),
+        pl.Series("service_tier", np.where(rng.random(rows) < 0.03, "batch", "default")),
+        pl.Series("cache_share", rng.random(rows)),
+    )
 
 
 def write_logs(rows: int, files: int, folder: Path, seed: int = 7) -> list[Path]:
@@ -48,63 +94,286 @@ def write_logs(rows: int, files: int, folder: Path, seed: int = 7) -> list[Path]
         return paths
     per_file = rows // files
     for i, path in enumerate(paths):
-        rng = np.random.default_rng(seed + i)
-        segments = data.generate(per_file, seed=seed + i)  # provider/model/tag mix of data.py
-        tokens_in = rng.integers(50, 30_000, per_file)
-        tokens_out = rng.integers(5, 3_000, per_file)
-        start = (
-            np.datetime64("2026-09-01T00:00:00")
-            + rng.integers(0, 61 * 86_400, per_file).astype("timedelta64[s]")
-        ).astype("datetime64[us]")
-        tier = np.where(rng.random(per_file) < 0.03, "batch", "default")
-        frame = segments.select(
-            "provider",
-            "model",
-            "tag",
-            pl.Series("prompt_tokens", tokens_in),
-            pl.Series("completion_tokens", tokens_out),
-            (pl.col("cost_usd") / pl.col("request_count")).round(6).alias("spend"),
-            pl.Series("start_time", start),
-            pl.Series("service_tier", tier),
-        )
-        frame.write_parquet(path)
+        _requests(per_file, seed + i).drop("cache_share").write_parquet(path)
         print(f"   wrote {path.name} ({per_file:,} rows)", flush=True)
     return paths
 
 
-def duckdb_logs_query(pattern: str) -> str:
-    return f"""
-    CREATE OR REPLACE VIEW agg AS
-    SELECT provider, model, tag, SUM(prompt_tokens) AS input_tokens,
-           SUM(completion_tokens) AS output_tokens, SUM(spend) AS cost_usd, COUNT(*) AS request_count,
-           lower(service_tier) IN ('batch', 'flex') AS already_batched
-    FROM read_parquet('{pattern}')
-    GROUP BY provider, model, tag, already_batched
+def write_litellm_csv(rows: int, folder: Path, seed: int = 11) -> Path:
+    """A LiteLLM ``LiteLLM_SpendLogs`` dump as CSV (kept if already there).
+
+    One row per request; about 30 % of requests read part of their prompt from the
+    provider's cache (``cache_read_input_tokens`` and ``prompt_tokens_details.cached_tokens``
+    in ``metadata.usage_object``, both the same count, as ``Usage`` mirrors them). No
+    cache writes, no request on a batch tier (``call_type`` is ``acompletion``).
     """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "spendlogs.csv"
+    if path.exists():
+        return path
+    frame = _requests(rows, seed)
+    prompt, completion = pl.col("prompt_tokens"), pl.col("completion_tokens")
+    cached = (
+        pl.when(pl.col("cache_share") < 0.3)
+        .then((prompt * pl.col("cache_share")).cast(pl.Int64))
+        .otherwise(0)
+    )
+    usage = pl.concat_str(
+        pl.lit('{"user_api_key_alias": null, "usage_object": {"completion_tokens": '),
+        completion,
+        pl.lit(', "prompt_tokens": '),
+        prompt,
+        pl.lit(', "total_tokens": '),
+        prompt + completion,
+        pl.lit(', "cache_read_input_tokens": '),
+        cached,
+        pl.lit(', "cache_creation_input_tokens": 0, "prompt_tokens_details": {"cached_tokens": '),
+        cached,
+        pl.lit("}}}"),
+    )
+    tags = (
+        pl.when(pl.col("tag").is_null())
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit('["'), "tag", pl.lit('"]')))
+    )
+    dump = frame.with_row_index("n").select(
+        pl.format("req-{}", "n").alias("request_id"),
+        pl.lit("acompletion").alias("call_type"),
+        pl.lit("88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b").alias("api_key"),
+        "spend",
+        (prompt + completion).alias("total_tokens"),
+        "prompt_tokens",
+        "completion_tokens",
+        pl.col("start_time").dt.strftime("%Y-%m-%d %H:%M:%S%.3f").alias("startTime"),
+        pl.col("start_time").dt.strftime("%Y-%m-%d %H:%M:%S%.3f").alias("endTime"),
+        "model",
+        pl.col("model").alias("model_group"),
+        pl.col("provider").alias("custom_llm_provider"),
+        pl.lit("").alias("user"),
+        usage.alias("metadata"),
+        pl.lit("False").alias("cache_hit"),
+        tags.alias("request_tags"),
+    )
+    dump.write_csv(path)
+    print(f"   wrote {path.name} ({rows:,} rows)", flush=True)
+    return path
 
 
-def probe(engine: str, pattern: str) -> dict[str, Any]:
-    """One run in this (fresh) process."""
+# -- the engines ----------------------------------------------------------------------------
+
+
+def _rates() -> pl.DataFrame:
+    """The batch rates of every pair that has them, with the cached-input rate (else input)."""
+    latest = bf.catalog().latest_frame
+    return latest.select(
+        "provider",
+        "model",
+        pl.col("batch_input_per_million").alias("rate_in"),
+        pl.col("batch_output_per_million").alias("rate_out"),
+        pl.coalesce("batch_cached_input_per_million", "batch_input_per_million").alias(
+            "rate_cached"
+        ),
+    ).drop_nulls()
+
+
+_FINDINGS_SQL = """
+    tot AS (SELECT SUM(c) AS total FROM seg),
+    priced AS (
+        SELECT s.tag, s.c, s.n,
+               ((s.i - s.k) * r.rate_in + s.k * r.rate_cached + s.o * r.rate_out) / 1e6 AS p
+        FROM seg s JOIN rates r ON s.provider = r.provider AND s.model = r.model
+        WHERE NOT s.batched AND s.tag IS NOT NULL AND lower(s.tag) IN ({tags})
+    ),
+    folded AS (
+        SELECT tag, SUM(c) AS e, SUM(p) AS p, SUM(n) AS n FROM priced
+        GROUP BY tag HAVING SUM(c) > 0
+    )
+    SELECT tag, e AS eligible_spend_usd, p AS projected_batch_cost_usd,
+           GREATEST(e - p, 0) AS projected_savings_usd,
+           CASE WHEN total > 0 THEN e / total * 100 ELSE 0 END AS share_of_spend_pct,
+           n AS request_count, GREATEST(e - p, 0) / e * 100 AS discount_pct
+    FROM folded, tot
+    ORDER BY projected_savings_usd DESC, tag
+"""
+
+
+def duckdb_sql(kind: str, source: str) -> str:
+    """DuckDB's natural query: fold the rows per segment, then price the few segments."""
+    tags = ", ".join("'" + t.replace("'", "''") + "'" for t in ELIGIBLE)
+    if kind == "parquet":
+        seg = f"""
+        seg AS (
+            SELECT provider, model, tag, lower(service_tier) IN ('batch', 'flex') AS batched,
+                   SUM(prompt_tokens) AS i, SUM(completion_tokens) AS o, 0 AS k,
+                   SUM(spend) AS c, COUNT(*) AS n
+            FROM read_parquet('{source}') GROUP BY ALL
+        ),"""
+    else:
+        seg = f"""
+        seg AS (
+            SELECT custom_llm_provider AS provider, model,
+                   request_tags ->> 0 AS tag, false AS batched,
+                   SUM(prompt_tokens) AS i, SUM(completion_tokens) AS o,
+                   SUM(CAST(metadata -> '$.usage_object.cache_read_input_tokens' AS BIGINT)) AS k,
+                   SUM(spend) AS c, COUNT(*) AS n
+            FROM read_csv('{source}') GROUP BY ALL
+        ),"""
+    return "WITH" + seg + _FINDINGS_SQL.format(tags=tags)
+
+
+def _findings_polars(seg: pl.DataFrame) -> pl.DataFrame:
+    """The careful Polars user's projection of the folded segments (eager, a few rows)."""
+    total = seg["c"].sum()
+    priced = (
+        seg.filter(~pl.col("batched") & pl.col("tag").str.to_lowercase().is_in(ELIGIBLE))
+        .join(_rates(), on=["provider", "model"])
+        .with_columns(
+            p=(
+                (pl.col("i") - pl.col("k")) * pl.col("rate_in")
+                + pl.col("k") * pl.col("rate_cached")
+                + pl.col("o") * pl.col("rate_out")
+            )
+            / 1e6
+        )
+    )
+    out = (
+        priced.group_by("tag")
+        .agg(e=pl.col("c").sum(), p=pl.col("p").sum(), n=pl.col("n").sum())
+        .filter(pl.col("e") > 0)
+    )
+    savings = pl.max_horizontal(pl.col("e") - pl.col("p"), 0.0)
+    return out.select(
+        "tag",
+        pl.col("e").alias("eligible_spend_usd"),
+        pl.col("p").alias("projected_batch_cost_usd"),
+        savings.alias("projected_savings_usd"),
+        (pl.col("e") / total * 100).alias("share_of_spend_pct"),
+        pl.col("n").alias("request_count"),
+        (savings / pl.col("e") * 100).alias("discount_pct"),
+    ).sort(["projected_savings_usd", "tag"], descending=[True, False])
+
+
+def polars_query(kind: str, source: str) -> pl.DataFrame:
+    """A careful Polars user: fold the raw columns as they are (streaming), then the rest."""
+    if kind == "parquet":
+        seg = (
+            pl.scan_parquet(source)
+            .group_by("provider", "model", "tag", "service_tier")
+            .agg(
+                i=pl.col("prompt_tokens").sum(),
+                o=pl.col("completion_tokens").sum(),
+                c=pl.col("spend").sum(),
+                n=pl.len(),
+            )
+            .collect(engine="streaming")
+            .with_columns(
+                batched=pl.col("service_tier").str.to_lowercase().is_in(BATCH_TIERS),
+                k=pl.lit(0),
+            )
+        )
+    else:
+        cached = pl.col("metadata").str.extract(r'"cache_read_input_tokens": (\d+)').cast(pl.Int64)
+        seg = (
+            pl.scan_csv(source)
+            .group_by(pl.col("custom_llm_provider").alias("provider"), "model", "request_tags")
+            .agg(
+                i=pl.col("prompt_tokens").sum(),
+                o=pl.col("completion_tokens").sum(),
+                k=cached.sum(),
+                c=pl.col("spend").sum(),
+                n=pl.len(),
+            )
+            .collect(engine="streaming")
+            .with_columns(
+                tag=pl.col("request_tags").str.json_decode(pl.List(pl.String)).list.first(),
+                batched=pl.lit(False),
+            )
+        )
+    return _findings_polars(seg)
+
+
+def pandas_query(source: str) -> pl.DataFrame:
+    """pandas over the CSV: read (pyarrow engine), fold the raw columns, then the rest."""
+    import pandas as pd
+
+    frame = pd.read_csv(
+        source,
+        engine="pyarrow",
+        usecols=[
+            "custom_llm_provider",
+            "model",
+            "request_tags",
+            "prompt_tokens",
+            "completion_tokens",
+            "spend",
+            "metadata",
+        ],
+    )
+    frame["k"] = (
+        frame["metadata"]
+        .str.extract(r'"cache_read_input_tokens": (\d+)', expand=False)
+        .astype("int64")
+    )
+    seg = (
+        frame.groupby(["custom_llm_provider", "model", "request_tags"], sort=False)
+        .agg(
+            i=("prompt_tokens", "sum"),
+            o=("completion_tokens", "sum"),
+            k=("k", "sum"),
+            c=("spend", "sum"),
+            n=("spend", "size"),
+        )
+        .reset_index()
+    )
+    seg["tag"] = seg["request_tags"].map(lambda text: (json.loads(text) or [None])[0])
+    seg = seg.rename(columns={"custom_llm_provider": "provider"})
+    rates = _rates().to_pandas()
+    total = seg["c"].sum()
+    seg = seg[seg["tag"].notna()]
+    seg = seg[seg["tag"].str.lower().isin(ELIGIBLE)].merge(rates, on=["provider", "model"])
+    seg["p"] = (
+        (seg["i"] - seg["k"]) * seg["rate_in"]
+        + seg["k"] * seg["rate_cached"]
+        + seg["o"] * seg["rate_out"]
+    ) / 1e6
+    out = seg.groupby("tag", sort=False).agg(e=("c", "sum"), p=("p", "sum"), n=("n", "sum"))
+    out = out[out["e"] > 0].reset_index()
+    out["projected_savings_usd"] = (out["e"] - out["p"]).clip(lower=0)
+    out["share_of_spend_pct"] = out["e"] / total * 100
+    out["discount_pct"] = out["projected_savings_usd"] / out["e"] * 100
+    out = out.rename(
+        columns={"e": "eligible_spend_usd", "p": "projected_batch_cost_usd", "n": "request_count"}
+    ).sort_values(["projected_savings_usd", "tag"], ascending=[False, True])
+    return pl.from_pandas(out[peers.NUMERIC])
+
+
+def batchframe_chain(kind: str, source: str) -> pl.DataFrame:
+    """The public lazy chain, nothing collected in between."""
+    if kind == "parquet":
+        logs = bf.scan_request_logs(source, columns=COLUMNS)
+    else:
+        logs = bf.scan_request_logs(source, preset="litellm-spendlogs")
+    findings = bf.project_batch_savings(bf.aggregate_request_logs(logs))
+    assert isinstance(findings, pl.LazyFrame)
+    return findings.collect()
+
+
+def probe(engine: str, kind: str, source: str) -> dict[str, Any]:
+    """One run in this (fresh) process: wall time, peak RSS, the numeric findings."""
     start = time.perf_counter()
     if engine == "batchframe":
-        logs = bf.scan_request_logs(pattern, columns=COLUMNS)
-        aggregates = bf.aggregate_request_logs(logs)
-        assert isinstance(aggregates, pl.LazyFrame)
-        # The 100M-row part streams; the aggregates it yields are small.
-        result = bf.project_batch_savings(aggregates.collect(engine="streaming"))
+        result = batchframe_chain(kind, source)
+    elif engine == "duckdb":
+        import duckdb
+
+        con = duckdb.connect()
+        con.register("rates", _rates().to_arrow())
+        result = pl.from_arrow(con.sql(duckdb_sql(kind, source)).to_arrow_table())
+        assert isinstance(result, pl.DataFrame)
+    elif engine == "polars":
+        result = polars_query(kind, source)
     else:
-        duck = peers.DuckDB(None, peers.batch_rates(bf.catalog()), ELIGIBLE)
-        duck.con.execute(duckdb_logs_query(pattern))
-        # Already-batched traffic counts in the total but is never projected.
-        duck.sql = duck.sql.replace(
-            "FROM agg GROUP BY provider, model, tag",
-            "FROM agg WHERE NOT already_batched GROUP BY provider, model, tag",
-        )
-        duck.sql = duck.sql.replace(
-            "tot AS (SELECT SUM(c) AS total FROM seg)",
-            "tot AS (SELECT SUM(cost_usd) AS total FROM agg)",
-        )
-        result = duck()
+        result = pandas_query(source)
     seconds = time.perf_counter() - start
     return {
         "engine": engine,
@@ -114,59 +383,101 @@ def probe(engine: str, pattern: str) -> dict[str, Any]:
     }
 
 
+def _run(engine: str, kind: str, source: str) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--probe", engine, "--kind", kind, "--source", source],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.exit(f"{engine} failed on {kind}:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def compare(
+    name: str, kind: str, source: str, rows: int, engines: list[str], repeats: int
+) -> dict[str, Any]:
+    """Every engine `repeats` times, taking turns; checked against batchframe; a report."""
+    runs: dict[str, list[dict[str, Any]]] = {engine: [] for engine in engines}
+    for _ in range(repeats):
+        for engine in engines:
+            runs[engine].append(_run(engine, kind, source))
+    ours = pl.read_json(runs["batchframe"][0]["result"].encode())
+    for engine in engines[1:]:
+        check_same(f"{engine} on {name}", pl.read_json(runs[engine][0]["result"].encode()), ours)
+    print(f"   ok: every engine finds the same {ours.height} findings")
+    results = []
+    base = min(p["seconds"] for p in runs["batchframe"])
+    for engine, probes in runs.items():
+        seconds = min(p["seconds"] for p in probes)
+        peak = max(p["peak_rss_bytes"] for p in probes)
+        results.append(
+            {
+                "engine": engine,
+                "seconds": seconds,
+                "all_seconds": [p["seconds"] for p in probes],
+                "rows_per_second": rows / seconds,
+                "peak_rss_bytes": peak,
+                "time_vs_batchframe": seconds / base,
+            }
+        )
+        print(
+            f"   {engine:<11} best {seconds:7.2f} s  {rows / seconds / 1e6:6.1f} M rows/s  "
+            f"peak RSS {peak / 2**30:5.2f} GiB  ({seconds / base:4.2f}x batchframe)",
+            flush=True,
+        )
+    return {"name": name, "kind": kind, "rows": rows, "findings": ours.height, "results": results}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=lambda t: int(float(t)), default=10**8)
-    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--rows", type=sizes, default=[2 * 10**7, 10**8], help="Parquet sizes")
+    parser.add_argument("--files", type=int, default=4)
+    parser.add_argument("--csv-rows", type=lambda t: int(float(t)), default=10**7, help="0: none")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--data-dir", type=Path, default=HERE / "data")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--probe", help=argparse.SUPPRESS)
-    parser.add_argument("--pattern", help=argparse.SUPPRESS)
+    parser.add_argument("--kind", help=argparse.SUPPRESS)
+    parser.add_argument("--source", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:
-        print(json.dumps(probe(args.probe, args.pattern)))
+        print(json.dumps(probe(args.probe, args.kind, args.source)))
         return 0
 
-    folder = args.data_dir / f"logs-{args.rows}"
-    print(f"== {args.rows:,} raw log rows in {args.files} Parquet files ({folder})", flush=True)
-    paths = write_logs(args.rows, args.files, folder)
-    size = sum(p.stat().st_size for p in paths)
-    pattern = str(folder / "logs-*.parquet")
-    runs: dict[str, list[dict[str, Any]]] = {"batchframe": [], "duckdb": []}
-    for _ in range(args.repeats):
-        for engine, probes in runs.items():
-            done = subprocess.run(
-                [sys.executable, __file__, "--probe", engine, "--pattern", pattern],
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if done.returncode:
-                sys.exit(f"{engine} failed:\n{done.stderr}")
-            probes.append(json.loads(done.stdout))
-    check_same(
-        "batchframe over raw logs",
-        pl.read_json(runs["batchframe"][0]["result"].encode()),
-        pl.read_json(runs["duckdb"][0]["result"].encode()),
-    )
-    print(f"   ok: both find the same findings ({size / 2**30:.2f} GiB on disk)")
-    report: dict[str, Any] = {
-        "machine": machine(),
-        "rows": args.rows,
-        "files": args.files,
-        "bytes": size,
-        "results": [],
-    }
-    for engine, probes in runs.items():
-        seconds = min(p["seconds"] for p in probes)
-        peak = max(p["peak_rss_bytes"] for p in probes)
-        report["results"].append({"engine": engine, "seconds": seconds, "peak_rss_bytes": peak})
-        print(
-            f"   {engine:<12} best {seconds:7.2f} s  {args.rows / seconds / 1e6:6.1f} M rows/s  peak RSS {peak / 2**30:5.2f} GiB"
+    report: dict[str, Any] = {"machine": machine(), "command": sys.argv, "inputs": []}
+    for rows in args.rows:
+        folder = args.data_dir / f"logs-{rows}-{args.files}"
+        print(f"== {rows:,} raw log rows in {args.files} Parquet files ({folder})", flush=True)
+        paths = write_logs(rows, args.files, folder)
+        entry = compare(
+            f"parquet-{rows}",
+            "parquet",
+            str(folder / "logs-*.parquet"),
+            rows,
+            ["batchframe", "duckdb", "polars"],
+            args.repeats,
         )
+        entry.update(files=args.files, bytes=sum(p.stat().st_size for p in paths))
+        report["inputs"].append(entry)
+    if args.csv_rows:
+        folder = args.data_dir / f"litellm-{args.csv_rows}"
+        print(f"== {args.csv_rows:,} LiteLLM spend-log rows in one CSV ({folder})", flush=True)
+        path = write_litellm_csv(args.csv_rows, folder)
+        entry = compare(
+            f"litellm-csv-{args.csv_rows}",
+            "csv",
+            str(path),
+            args.csv_rows,
+            ["batchframe", "duckdb", "polars", "pandas"],
+            args.repeats,
+        )
+        entry.update(files=1, bytes=path.stat().st_size)
+        report["inputs"].append(entry)
     if args.json:
         write_report(args.json, report)
     return 0
