@@ -538,6 +538,13 @@ def _batch_job_model(schema: pl.Schema) -> pl.Expr:
     return pl.when(one.is_not_null() & second.is_null()).then(one).otherwise(label)
 
 
+_STAGED_MODEL = f"{RESERVED_PREFIX}model"
+_STAGED_CACHED = f"{RESERVED_PREFIX}cached"
+_STAGED_WRITTEN = f"{RESERVED_PREFIX}written"
+_STAGED_BATCH = f"{RESERVED_PREFIX}batch_job"
+_STAGED_TIER = f"{RESERVED_PREFIX}service_tier"
+
+
 def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS) -> Preset:
     """The LiteLLM spend-logs preset; tags matching `drop_tags` (regular expressions, matched
     case-insensitively at the tag's start) are dropped, by default the ``User-Agent: …`` tags
@@ -609,6 +616,21 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
                 pl.when(batch_job & model.is_null()).then(_batch_job_model(schema)).otherwise(model)
             )
         lf, cached, written = _litellm_cache_counts(lf, schema)
+        tier = _service_tier(schema, _LITELLM_TIER_PATHS)
+        # The values read out of the JSON text, each once per row: later expressions use
+        # them several times (provider inference tests the model against every pattern; a
+        # when/then evaluates both branches), and Polars does not share such repeats.
+        staged = {_STAGED_MODEL: model, _STAGED_CACHED: cached, _STAGED_WRITTEN: written}
+        staged[_STAGED_BATCH] = batch_job
+        if tier is not None:
+            staged[_STAGED_TIER] = tier
+        lf = lf.with_columns(value.alias(key) for key, value in staged.items())
+        model, cached, written = (
+            pl.col(_STAGED_MODEL),
+            pl.col(_STAGED_CACHED),
+            pl.col(_STAGED_WRITTEN),
+        )
+        batch_job = pl.col(_STAGED_BATCH)
         prompt = _count(name, schema, "prompt_tokens")
         tags = _drop_gateway_tags(_tag_list(name, schema, "request_tags"), patterns)
         columns = [
@@ -624,9 +646,9 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
         start = _first(schema, "startTime", "start_time")
         if start is not None:
             columns.append(_timestamp(name, schema, start).alias("timestamp"))
-        tier = _service_tier(schema, _LITELLM_TIER_PATHS)
         flags = [batch_job] if "call_type" in schema else []
         if tier is not None:
+            tier = pl.col(_STAGED_TIER)
             columns.append(tier.alias("service_tier"))
             flags.append(_is_batch_tier(tier))
         if flags:
