@@ -5,6 +5,7 @@ The public API, in full; everything else lives in private modules.
 
 from importlib import metadata as _metadata
 
+from batchframe._candidates import CANDIDATE_HINTS, suggest_candidates
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
 from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
@@ -30,6 +31,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that 
     __version__ = "0+unknown"
 
 __all__ = [
+    "CANDIDATE_HINTS",
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
     "LOG_SCHEMA",
     "PRESETS",
@@ -60,5 +62,6 @@ __all__ = [
     "save_chart",
     "scan_request_logs",
     "spend_by_status",
+    "suggest_candidates",
     "unpriced_models",
 ]
