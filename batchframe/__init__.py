@@ -6,6 +6,7 @@ The public API, in full; everything else lives in private modules.
 from importlib import metadata as _metadata
 
 from batchframe._candidates import CANDIDATE_HINTS, suggest_candidates
+from batchframe._report import render_report
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
 from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
@@ -59,6 +60,7 @@ __all__ = [
     "pricing_assumptions",
     "project_batch_savings",
     "project_batch_savings_with_tags",
+    "render_report",
     "save_chart",
     "scan_request_logs",
     "spend_by_status",
