@@ -357,7 +357,7 @@ def render_report(
         '<section class="headline">',
         f'<p class="big" id="headline-saving">{_usd(saving)}</p>',
         f"<p>projected saving at the <b>{_e(rate)}</b> rate on <b>{_usd(eligible_spend)}</b> "
-        f"of batch-eligible spend, out of <b id='total-spend'>{_usd(total)}</b> total spend "
+        f"of batch-eligible spend, out of <b id=\"total-spend\">{_usd(total)}</b> total spend "
         f"({share:.1f} % of all spend).</p>",
         f'<p class="note">{_e(NOTE)}</p></section>',
     ]
