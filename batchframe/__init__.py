@@ -6,7 +6,6 @@ The public API, in full; everything else lives in private modules.
 from importlib import metadata as _metadata
 
 from batchframe._candidates import CANDIDATE_HINTS, suggest_candidates
-from batchframe._report import render_report
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
 from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
@@ -25,6 +24,7 @@ from batchframe._project import (
     project_batch_savings,
     project_batch_savings_with_tags,
 )
+from batchframe._report import render_report
 
 try:
     __version__ = _metadata.version("batchframe")

@@ -134,9 +134,7 @@ def _spend(aggregates: AggregatesLike, eligible: list[str]) -> pl.LazyFrame:
 def _name_hint(words: Sequence[str]) -> pl.Expr:
     """The first of `words` that the tag contains (case-insensitively), else null."""
     lowered = pl.col("tag").str.to_lowercase()
-    hits = [
-        pl.when(lowered.str.contains(word, literal=True)).then(pl.lit(word)) for word in words
-    ]
+    hits = [pl.when(lowered.str.contains(word, literal=True)).then(pl.lit(word)) for word in words]
     return pl.coalesce(*hits, pl.lit(None, dtype=pl.String)) if hits else pl.lit(None, pl.String)
 
 
@@ -157,9 +155,9 @@ def burst_shares(logs: pl.LazyFrame, eligible_tags: TagsLike) -> pl.LazyFrame:
         .agg(pl.col("request_count").sum().alias(_N))
         .filter(pl.col(_N) > 0)
     )
-    span = (
-        (pl.col(_HOUR).max() - pl.col(_HOUR).min()).over("tag").dt.total_hours() + 1
-    ).cast(pl.Int64)
+    span = ((pl.col(_HOUR).max() - pl.col(_HOUR).min()).over("tag").dt.total_hours() + 1).cast(
+        pl.Int64
+    )
     # k = max(1, ceil(H / 20)) in integers: 0.05 × H in floats can land an ulp above a whole k
     busiest = pl.max_horizontal(pl.lit(1, dtype=pl.Int64), (span + 19) // 20)
     rank = pl.col(_N).rank("ordinal", descending=True).over("tag")
@@ -311,9 +309,7 @@ def suggest_candidates(
     if bursts is not None:
         frame = frame.join(bursts, on="tag", how="left")
         enough = pl.max_horizontal(pl.lit(MIN_BURST_REQUESTS), 2 * pl.col("busiest_hours"))
-        bursty = (pl.col("burst_share") >= min_burst_share) & (
-            pl.col("timed_requests") >= enough
-        )
+        bursty = (pl.col("burst_share") >= min_burst_share) & (pl.col("timed_requests") >= enough)
     else:
         frame = frame.with_columns(
             pl.lit(None, dtype=pl.Float64).alias("burst_share"),

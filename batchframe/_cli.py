@@ -39,8 +39,8 @@ from batchframe._io import (
 )
 from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._presets import PRESETS
-from batchframe._report import candidates_markdown, findings_markdown, render_report
 from batchframe._project import classify_segments, project_batch_savings
+from batchframe._report import candidates_markdown, findings_markdown, render_report
 from batchframe._rules import TIERS, parse_every
 
 __all__ = ["main"]
@@ -687,7 +687,11 @@ def _candidates(args: argparse.Namespace, catalog: PricingCatalog | None) -> str
         lines.append(f"… and {rest.height} more candidate tag(s), ${saving:,.2f} saving together")
     suggested = shown.filter(pl.col("projected_savings_usd") > 0)["tag"].to_list()
     if suggested:
-        lines += ["", "To include the top suggestions, re-run with:", "  " + tags_option(tags, suggested)]
+        lines += [
+            "",
+            "To include the top suggestions, re-run with:",
+            "  " + tags_option(tags, suggested),
+        ]
     lines += ["", "Advice only: nothing was marked eligible; check that the traffic can wait."]
     return "\n".join(lines) + "\n"
 

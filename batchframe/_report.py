@@ -43,6 +43,7 @@ STATUS_MEANING = {
     "writes / long prompts)",
     "already_batched": "already ran on a batch or flex tier: never projected twice",
 }
+DASH = "\u2013"  # an en dash: a missing value in a table
 _PALETTE = ("#1f6f50", "#9aa5b1", "#c9a227", "#b5473a", "#7a5195", "#3a7ca5", "#d45087", "#444")
 
 
@@ -52,13 +53,13 @@ def _e(value: object) -> str:
 
 def _usd(value: float | None) -> str:
     if value is None:
-        return "–"
+        return DASH
     sign = "−" if value < 0 else ""
     return f"{sign}${abs(value):,.2f}"
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f} %"
+    return DASH if value is None else f"{value:.{digits}f} %"
 
 
 # -- Markdown -------------------------------------------------------------------------------
@@ -114,7 +115,9 @@ def _money_cells(row: dict[str, object]) -> list[str]:
     return [_usd(row[c]) for c in _MONEY_ORDER]  # type: ignore[arg-type]
 
 
-def candidates_markdown(candidates: pl.DataFrame, eligible_tags: TagsLike = None, top: int = 5) -> str:
+def candidates_markdown(
+    candidates: pl.DataFrame, eligible_tags: TagsLike = None, top: int = 5
+) -> str:
     """The first `top` candidates as a Markdown table, the rest in one line, the --tags line."""
     shown, rest = candidates.head(top), candidates.slice(top)
     lines = [
@@ -123,11 +126,11 @@ def candidates_markdown(candidates: pl.DataFrame, eligible_tags: TagsLike = None
         "|---|---:|---:|---:|---|---:|---|",
     ]
     for row in shown.iter_rows(named=True):
-        burst = "–" if row["burst_share"] is None else f"{row['burst_share']:.2f}"
+        burst = DASH if row["burst_share"] is None else f"{row['burst_share']:.2f}"
         lines.append(
             f"| {_md(row['tag'])} | {_usd(row['projected_savings_usd'])} | "
             f"{_usd(row['flex_savings_usd'])} | {row['share_of_spend_pct']:.1f} | "
-            f"{_md(row['name_hint']) or '–'} | {burst} | {_md(row['evidence'])} |"
+            f"{_md(row['name_hint']) or DASH} | {burst} | {_md(row['evidence'])} |"
         )
     if not candidates.height:
         lines = ["No candidate tags: no tag outside the eligible set shows a name hint or bursts."]
@@ -189,8 +192,12 @@ figure { margin: 8px 0; }
 """
 
 
-def _table(head: Sequence[tuple[str, bool]], rows: Sequence[Sequence[str]], table_id: str,
-           total: Sequence[str] | None = None) -> str:  # fmt: skip
+def _table(
+    head: Sequence[tuple[str, bool]],
+    rows: Sequence[Sequence[str]],
+    table_id: str,
+    total: Sequence[str] | None = None,
+) -> str:
     """A table; `head` is (label, numeric) per column; cells are escaped already."""
     numeric = [n for _, n in head]
 
@@ -357,7 +364,7 @@ def render_report(
         '<section class="headline">',
         f'<p class="big" id="headline-saving">{_usd(saving)}</p>',
         f"<p>projected saving at the <b>{_e(rate)}</b> rate on <b>{_usd(eligible_spend)}</b> "
-        f"of batch-eligible spend, out of <b id=\"total-spend\">{_usd(total)}</b> total spend "
+        f'of batch-eligible spend, out of <b id="total-spend">{_usd(total)}</b> total spend '
         f"({share:.1f} % of all spend).</p>",
         f'<p class="note">{_e(NOTE)}</p></section>',
     ]
@@ -373,8 +380,11 @@ def render_report(
 def _findings_section(findings: pl.DataFrame, rate: str, top: int) -> list[str]:
     out = ["<section><h2>Findings: savings per eligible tag</h2>"]
     if not findings.height:
-        return [*out, "<p>No batch-eligible spend with a rate in the catalog was found.</p>",
-                "</section>"]  # fmt: skip
+        return [
+            *out,
+            "<p>No batch-eligible spend with a rate in the catalog was found.</p>",
+            "</section>",
+        ]
     out.append(
         f"<figure>{_bars_svg(findings, rate, top)}<figcaption>First {min(top, findings.height)} "
         f"tag(s) by saving: what was paid (grey) against the same tokens at the {_e(rate)} "
@@ -383,13 +393,23 @@ def _findings_section(findings: pl.DataFrame, rate: str, top: int) -> list[str]:
     head = [("tag", False), ("eligible spend", True), ("at the tier's rate", True)]
     head += [("saving", True), ("share of spend", True), ("discount", True), ("requests", True)]
     rows = [
-        [_e(r["tag"]), *_money_cells(r), _pct(r["share_of_spend_pct"]),
-         _pct(r["discount_pct"], 0), f"{r['request_count']:,}"]  # fmt: skip
+        [
+            _e(r["tag"]),
+            *_money_cells(r),
+            _pct(r["share_of_spend_pct"]),
+            _pct(r["discount_pct"], 0),
+            f"{r['request_count']:,}",
+        ]
         for r in findings.iter_rows(named=True)
     ]
     sums = {c: float(findings[c].sum()) for c in _MONEY_ORDER}
-    total_row = ["total", *(_usd(sums[c]) for c in _MONEY_ORDER), "", "",
-                 f"{int(findings['request_count'].sum()):,}"]  # fmt: skip
+    total_row = [
+        "total",
+        *(_usd(sums[c]) for c in _MONEY_ORDER),
+        "",
+        "",
+        f"{int(findings['request_count'].sum()):,}",
+    ]
     out.append(_table(head, rows, "findings", total_row))
     return [*out, "</section>"]
 
@@ -400,14 +420,25 @@ def _status_section(statuses: pl.DataFrame, total: float) -> list[str]:
     head = [("status", False), ("meaning", False), ("spend", True), ("share", True)]
     head += [("requests", True), ("segments", True)]
     rows = [
-        [f"<code>{_e(r['status'])}</code>", _e(STATUS_MEANING.get(str(r["status"]), "")),
-         _usd(r["spend_usd"]), _pct(r["share_of_spend_pct"]), f"{r['request_count']:,}",
-         f"{r['segments']:,}"]  # fmt: skip
+        [
+            f"<code>{_e(r['status'])}</code>",
+            _e(STATUS_MEANING.get(str(r["status"]), "")),
+            _usd(r["spend_usd"]),
+            _pct(r["share_of_spend_pct"]),
+            f"{r['request_count']:,}",
+            f"{r['segments']:,}",
+        ]
         for r in statuses.iter_rows(named=True)
     ]
     by_status = float(statuses["spend_usd"].sum())
-    total_row = ["total", "", _usd(by_status), "", f"{int(statuses['request_count'].sum()):,}",
-                 f"{int(statuses['segments'].sum()):,}"]  # fmt: skip
+    total_row = [
+        "total",
+        "",
+        _usd(by_status),
+        "",
+        f"{int(statuses['request_count'].sum()):,}",
+        f"{int(statuses['segments'].sum()):,}",
+    ]
     out.append(_table(head, rows, "spend-by-status", total_row))
     terms = " + ".join(
         f"{_e(s)} {_usd(v)}" for s, v in statuses.select("status", "spend_usd").iter_rows() if v
@@ -429,8 +460,13 @@ def _unpriced_section(unpriced: pl.DataFrame) -> list[str]:
     head = [("provider", False), ("model", False), ("status", False), ("spend", True)]
     head.append(("requests", True))
     rows = [
-        [_e(r["provider"]), f"<code>{_e(r['model'])}</code>", _e(r["status"]),
-         _usd(r["spend_usd"]), f"{r['request_count']:,}"]  # fmt: skip
+        [
+            _e(r["provider"]),
+            f"<code>{_e(r['model'])}</code>",
+            _e(r["status"]),
+            _usd(r["spend_usd"]),
+            f"{r['request_count']:,}",
+        ]
         for r in unpriced.iter_rows(named=True)
     ]
     out.append(_table(head, rows, "unpriced"))
@@ -439,18 +475,29 @@ def _unpriced_section(unpriced: pl.DataFrame) -> list[str]:
 
 
 def _candidates_section(candidates: pl.DataFrame, eligible_tags: TagsLike, top: int) -> list[str]:
-    out = ["<section><h2>Candidates: traffic outside the eligible tags that looks batch-shaped</h2>"]
+    out = [
+        "<section><h2>Candidates: traffic outside the eligible tags that looks batch-shaped</h2>"
+    ]
     if not candidates.height:
-        return [*out, "<p>No tag outside the eligible set shows a name hint or bursts.</p>",
-                "</section>"]  # fmt: skip
+        return [
+            *out,
+            "<p>No tag outside the eligible set shows a name hint or bursts.</p>",
+            "</section>",
+        ]
     shown, rest = candidates.head(top), candidates.slice(top)
     head = [("tag", False), ("saving (batch)", True), ("saving (flex)", True)]
     head += [("share of spend", True), ("name hint", False), ("burst share", True)]
     head.append(("evidence", False))
     rows = [
-        [_e(r["tag"]), _usd(r["projected_savings_usd"]), _usd(r["flex_savings_usd"]),
-         _pct(r["share_of_spend_pct"]), _e(r["name_hint"] or "–"),
-         "–" if r["burst_share"] is None else f"{r['burst_share']:.2f}", _e(r["evidence"])]  # fmt: skip
+        [
+            _e(r["tag"]),
+            _usd(r["projected_savings_usd"]),
+            _usd(r["flex_savings_usd"]),
+            _pct(r["share_of_spend_pct"]),
+            _e(r["name_hint"] or DASH),
+            DASH if r["burst_share"] is None else f"{r['burst_share']:.2f}",
+            _e(r["evidence"]),
+        ]
         for r in shown.iter_rows(named=True)
     ]
     out.append(_table(head, rows, "candidates"))
@@ -463,7 +510,7 @@ def _candidates_section(candidates: pl.DataFrame, eligible_tags: TagsLike, top: 
     out.append(
         '<p class="note">burst_share: the share of a tag\'s requests in its busiest 5 % of the '
         "UTC hours from its first to its last request (raw logs with timestamps only); a "
-        "nightly job is near 1, people near 0.05–0.2. Savings are what "
+        "nightly job is near 1, people near 0.05 to 0.2. Savings are what "
         "<code>project_batch_savings(..., eligible_tags=[tag])</code> gives.</p>"
     )
     return [*out, "</section>"]
@@ -541,7 +588,9 @@ def _assumptions_section(
         for s, v in statuses.select("status", "spend_usd").iter_rows()
         if s != "projected" and v
     ]
-    items.append("Excluded from the projection, and why: " + ("; ".join(excluded) or "nothing") + ".")
+    items.append(
+        "Excluded from the projection, and why: " + ("; ".join(excluded) or "nothing") + "."
+    )
     items.append(
         "Recorded cost is what was paid (cache discounts included); the saving is paid minus "
         "the same tokens at the tier's rate, floored at 0 per tag. Tags match "

@@ -24,7 +24,7 @@ After those 2,000 requests (a second seeded generator, so they stay as they were
 * **long prompts**: a few ``nightly`` gpt-5.5 requests above its
   ``long_context_threshold_tokens`` (272,000), billed at its long-context rates;
 * **a bursty job under a tag outside the default set**: ``nightly-evals`` on gpt-5.4,
-  300 requests inside 01:00–01:59 UTC on each of the last four nights (the job
+  300 requests inside 01:00-01:59 UTC on each of the last four nights (the job
   ``batchframe candidates`` should find).
 """
 
@@ -163,7 +163,9 @@ def _row(i: int, rng: np.random.Generator, provider: str, model: str, group: str
 
 def _night(rng: np.random.Generator, hours: int = 6) -> datetime:
     day = int(rng.integers(0, DAYS))
-    return START + timedelta(days=day, hours=int(rng.integers(0, hours)), seconds=int(rng.integers(0, 3600)))
+    return START + timedelta(
+        days=day, hours=int(rng.integers(0, hours)), seconds=int(rng.integers(0, 3600))
+    )
 
 
 def _extra_rows() -> list[dict[str, object]]:

@@ -135,7 +135,10 @@ def test_burst_share_matches_the_reference(planted) -> None:
     # the nightly jobs: 10 nights in one hour each; first to last hour 9 × 24 + 1 = 217 hours,
     # k = ceil(10.85) = 11 >= 10 busy hours -> every request in the busiest hours
     assert rows["nightly-evals"]["burst_share"] == 1.0
-    assert (rows["nightly-evals"]["span_hours"], rows["nightly-evals"]["busiest_hours"]) == (217, 11)
+    assert (rows["nightly-evals"]["span_hours"], rows["nightly-evals"]["busiest_hours"]) == (
+        217,
+        11,
+    )
     assert rows["chat"]["burst_share"] < 0.2  # people do not arrive in bursts
     assert rows["chat"]["evidence"] == "name"
 

@@ -84,7 +84,7 @@ def test_small_report_holds_the_hand_computed_numbers() -> None:
     assert "(holds)" in identity[1]
     assert "projected $35.00 + not_eligible $40.00 = $75.00" in identity[1]
     # the hostile tag is a candidate (its name holds "job"), escaped wherever it appears
-    assert "<img" not in page and "onerror=\"alert" not in page
+    assert "<img" not in page and 'onerror="alert' not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;job" in page
     # nothing to fetch: no script, no stylesheet link, no external resource at all
     assert "<script" not in page.lower() and "<link" not in page.lower()
@@ -130,7 +130,9 @@ def test_markdown_escapes_table_syntax(tmp_path: Path, capsys: pytest.CaptureFix
     assert "| a\\|b\\_\\*c\\* | $75.00 | $37.50 | $37.50 | 100.0 | 50 | 24 |" in out
 
 
-def test_cli_candidates_prints_the_tags_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_candidates_prints_the_tags_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "agg.csv"
     small().write_csv(path)
     assert main(["candidates", str(path)]) == 0
@@ -138,7 +140,7 @@ def test_cli_candidates_prints_the_tags_line(tmp_path: Path, capsys: pytest.Capt
     # the hostile tag "...&job": 1M in at batch 2.50 -> saves 5 - 2.5 = 2.50
     assert "2.50" in out and "--tags 'background,offline,nightly,batch,bulk,async," in out
     assert main(["candidates", str(path), "--format", "markdown"]) == 0
-    assert "| $2.50 | $2.50 | 6.7 | job | – | name |" in capsys.readouterr().out  # 5 / 75
+    assert "| $2.50 | $2.50 | 6.7 | job | \u2013 | name |" in capsys.readouterr().out  # 5 / 75
 
 
 # -- the browser ----------------------------------------------------------------------------
@@ -178,7 +180,10 @@ def png_rows(data: bytes, limit: int) -> tuple[int, list[bytes]]:
     rows: list[bytes] = []
     previous = bytearray(stride)
     for y in range(min(limit, height)):
-        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        kind, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b = previous[i]
@@ -220,7 +225,7 @@ def test_sample_report_in_headless_chromium(tmp_path: Path) -> None:
     assert resource_references(page) == []
     dom = _chromium(tmp_path, "--dump-dom", html_path.as_uri()).stdout.decode()
     total = f"${sample_total_spend().quantize(Decimal('0.01')):,}"
-    assert f"<b id=\"total-spend\">{total}</b>" in dom
+    assert f'<b id="total-spend">{total}</b>' in dom
     logs = bf.scan_request_logs(str(SAMPLE_LOGS), preset="litellm-spendlogs")
     saving = bf.project_batch_savings(bf.aggregate_request_logs(logs).collect())
     headline = f"${saving['projected_savings_usd'].sum():,.2f}"
