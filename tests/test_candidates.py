@@ -222,3 +222,67 @@ def test_empty_and_untagged_inputs() -> None:
     rows = [bf.RequestAggregate("openai", "gpt-5.5", None, 1_000, 0, 1.0, 1)]
     assert bf.suggest_candidates(rows).height == 0
     assert bf.suggest_candidates(rows).schema == CANDIDATE_SCHEMA
+
+
+hypothesis = pytest.importorskip("hypothesis", reason="property test: needs hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_MODELS = [("openai", "gpt-5.5"), ("openai", "gpt-4.1"), ("anthropic", "claude-sonnet-4-6"),
+           ("groq", "llama-3.1-8b-instant"), ("acme", "unknown")]  # fmt: skip
+_TAGS = [
+    "chat",
+    "Chat",
+    "nightly",
+    "Nightly-Evals",
+    "nightly-evals",
+    "etl-job",
+    "ETL",
+    "agent",
+    None,
+]
+
+
+@st.composite
+def _aggregates(draw: st.DrawFn) -> pl.DataFrame:
+    rows = []
+    for _ in range(draw(st.integers(0, 12))):
+        provider, model = draw(st.sampled_from(_MODELS))
+        tokens = draw(st.integers(0, 5_000_000))
+        cached = draw(st.integers(0, tokens))
+        rows.append(
+            {
+                "provider": provider,
+                "model": model,
+                "tag": draw(st.sampled_from(_TAGS)),
+                "input_tokens": tokens,
+                "cached_input_tokens": cached,
+                "output_tokens": draw(st.integers(0, 1_000_000)),
+                "cost_usd": draw(st.integers(-64, 64 * 200)) / 64,
+                "request_count": draw(st.integers(0, 1_000)),
+                "already_batched": draw(st.booleans()),
+            }
+        )
+    schema = {"tag": pl.String, "provider": pl.String, "model": pl.String}
+    return pl.DataFrame(rows, schema_overrides=schema) if rows else pl.DataFrame()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_aggregates(), st.sampled_from([None, ["chat"], ["Nightly-Evals", "etl"], []]))
+def test_every_candidate_saves_what_the_projection_says(frame: pl.DataFrame, eligible) -> None:
+    if frame.is_empty():
+        return
+    found = bf.suggest_candidates(frame, eligible_tags=eligible)
+    words = {t.lower() for t in (bf.DEFAULT_BATCH_ELIGIBLE_TAGS if eligible is None else eligible)}
+    hinted = {
+        t for t in frame["tag"].drop_nulls() if t.lower() not in words
+        and any(w in t.lower() for w in (*words, *CANDIDATE_HINTS))
+    }  # fmt: skip
+    assert set(found["tag"]) == hinted  # aggregates: name hints are the only evidence
+    for tag, saving, flex in found.select(
+        "tag", "projected_savings_usd", "flex_savings_usd"
+    ).iter_rows():
+        for tier, value in (("batch", saving), ("flex", flex)):
+            own = bf.project_batch_savings(frame, eligible_tags=[tag], tier=tier)
+            assert own.filter(pl.col("tag") == tag)["projected_savings_usd"].sum() == value
+    assert found["projected_savings_usd"].is_sorted(descending=True)
