@@ -14,7 +14,13 @@ from batchframe._input import AggregatesLike, RequestAggregate
 from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._logschema import LOG_SCHEMA
 from batchframe._plot import chart_to_svg, plot_savings, plot_spend_status, save_chart
-from batchframe._presets import PRESETS, Preset, helicone_preset
+from batchframe._presets import (
+    PRESETS,
+    Preset,
+    helicone_preset,
+    litellm_daily_tag_spend_preset,
+    litellm_spendlogs_preset,
+)
 from batchframe._project import (
     DEFAULT_BATCH_ELIGIBLE_TAGS,
     SEGMENT_STATUS,
@@ -53,6 +59,8 @@ __all__ = [
     "chart_to_svg",
     "classify_segments",
     "helicone_preset",
+    "litellm_daily_tag_spend_preset",
+    "litellm_spendlogs_preset",
     "merge_partials",
     "partial_projection",
     "plot_savings",

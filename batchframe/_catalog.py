@@ -32,6 +32,7 @@ from batchframe._rules import (
     RATE_KEYS,
     RATE_TIERS,
     WHITESPACE,
+    canonical_provider,
     rate_key,
 )
 
@@ -535,16 +536,6 @@ def _effective_at(label: str, raw_instant: object) -> datetime:
 # -- LiteLLM price map import --------------------------------------------------------------
 #: LiteLLM ``mode`` values of text-generation models; every other mode is skipped.
 _LITELLM_TEXT_MODES = frozenset({"chat", "completion", "responses"})
-#: LiteLLM ``litellm_provider`` values renamed onto batchframe's provider ids.
-_LITELLM_PROVIDERS = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "gemini": "google",
-    "groq": "groq",
-    "mistral": "mistral",
-    "together_ai": "together",
-    "openrouter": "openrouter",
-}
 #: LiteLLM's per-token rate families and the kind of rate each one is.
 _LITELLM_KINDS = {
     "input_cost_per_token": "input",
@@ -620,6 +611,12 @@ class LiteLLMImportReport:
         if trimmed:
             line += f"; rates dropped from imported entries: {', '.join(trimmed)}"
         return line
+
+
+def _is_native(raw: Mapping[str, Any], provider: str) -> bool:
+    """Whether an entry's own ``litellm_provider`` is its catalog provider id (not renamed)."""
+    name = raw.get("litellm_provider")
+    return isinstance(name, str) and name.strip().lower() == provider
 
 
 def _is_vertex(litellm_provider: str) -> bool:
@@ -735,7 +732,7 @@ def _litellm_entry(
         raise _Skip("vertex_ai")
     if any(raw.get(required) is None for required in _LITELLM_REQUIRED):
         raise _Skip("tiered_pricing" if raw.get("tiered_pricing") else "no_token_rates")
-    provider = _LITELLM_PROVIDERS.get(litellm_provider, litellm_provider)
+    provider = canonical_provider(litellm_provider)  # the one table the presets use too
     # An empty id or one with whitespace inside is not a provider id.
     if not provider or _provider_key(provider) != provider:
         raise _Skip("bad_id")
@@ -754,7 +751,7 @@ def _litellm_entry(
 def _litellm_entries(
     document: Mapping[str, Any], label: str, effective_at: datetime, *, strict: bool
 ) -> tuple[list[ModelPricing], LiteLLMImportReport]:
-    chosen: dict[tuple[str, str], tuple[str, ModelPricing]] = {}
+    chosen: dict[tuple[str, str], tuple[str, ModelPricing, bool]] = {}
     skipped = dict.fromkeys(LITELLM_SKIPS, 0)
     dropped = dict.fromkeys(LITELLM_DROPS, 0)
     problems: list[str] = []
@@ -776,13 +773,20 @@ def _litellm_entries(
             continue
         pair = (entry.provider, entry.model)
         previous = chosen.get(pair)
-        # First key wins, except that an unprefixed key ("gpt-4o") beats a prefixed alias
-        # ("openai/gpt-4o") of the same model; the loser counts as a duplicate.
-        if previous is None or (previous[0] != entry.model and key == entry.model):
-            chosen[pair] = (str(key), entry)
+        # First key wins, except that an entry of the provider's own name beats one that the
+        # canonical table renamed ("mistral/codestral-latest" beats "codestral/…", which
+        # is another endpoint of the seller), and an unprefixed key ("gpt-4o") beats a
+        # prefixed alias ("openai/gpt-4o") of the same model; the loser is a duplicate.
+        native = _is_native(raw, entry.provider)
+        if (
+            previous is None
+            or (native and not previous[2])
+            or (native == previous[2] and previous[0] != entry.model and key == entry.model)
+        ):
+            chosen[pair] = (str(key), entry, native)
         if previous is not None:
             skipped["duplicate"] += 1
-    entries = [entry for _, entry in chosen.values()]
+    entries = [entry for _, entry, _ in chosen.values()]
     report = LiteLLMImportReport(
         source=label,
         keys=keys,
@@ -1043,10 +1047,15 @@ class PricingCatalog:
         * ``sample_spec`` is skipped, and so is every entry whose ``mode`` is not a
           text-generation mode (``chat``, ``completion``, ``responses``), including entries
           without a ``mode`` (embeddings, images, audio, rerank, ...).
-        * ``litellm_provider`` becomes the provider: ``gemini`` -> ``google``,
-          ``together_ai`` -> ``together``; ``openai``, ``anthropic``, ``groq``, ``mistral``
-          and ``openrouter`` keep their names; any other provider is kept lower-cased
-          (``bedrock``, ``azure``, ``cerebras``, ...). Vertex AI entries (``vertex_ai`` and
+        * ``litellm_provider`` becomes the provider through the canonical provider table
+          that the presets use too (``batchframe._rules.CANONICAL_PROVIDERS``, docs/presets.md):
+          ``gemini`` -> ``google``, ``together_ai`` -> ``together``, ``fireworks_ai`` ->
+          ``fireworks``, ``text-completion-openai`` -> ``openai``, ``codestral`` ->
+          ``mistral``, ``bedrock_converse`` -> ``bedrock`` …; any other provider is kept
+          lower-cased (``bedrock``, ``azure``, ``cerebras``, ...). When two keys become one
+          ``(provider, model)``, the entry whose ``litellm_provider`` is the provider's own
+          name wins (``mistral/codestral-latest`` over ``codestral/codestral-latest``).
+          Vertex AI entries (``vertex_ai`` and
           ``vertex_ai-*``) are skipped: Vertex uses its own model ids and prices, while
           batchframe's ``google`` means the Gemini API (LiteLLM's ``gemini/*`` rows).
         * The model is the key without one leading ``<litellm_provider>/`` or

@@ -38,7 +38,7 @@ from batchframe._io import (
     scan_log_files,
 )
 from batchframe._logs import aggregate_request_logs, scan_request_logs
-from batchframe._presets import PRESETS
+from batchframe._presets import PRESETS, Preset, helicone_preset
 from batchframe._project import classify_segments, project_batch_savings
 from batchframe._report import candidates_markdown, findings_markdown, render_report
 from batchframe._rules import TIERS, parse_every
@@ -164,6 +164,12 @@ def _parser() -> argparse.ArgumentParser:
             help="the export the --logs files come from (default: batchframe's own column names)",
         )
         sub.add_argument(
+            "--tag-property",
+            metavar="NAME",
+            help="with --preset helicone: the custom property that holds the tag "
+            "(Helicone-Property-NAME; default: feature)",
+        )
+        sub.add_argument(
             "--map",
             action="append",
             metavar="THEIRS=OURS",
@@ -179,7 +185,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     add_output_options(demo)
     project = commands.add_parser(
-        "project", help="project aggregates (FILE) or raw logs (--logs): Parquet, CSV, NDJSON, IPC"
+        "project",
+        help="project aggregates (FILE) or raw logs (--logs): Parquet, CSV, NDJSON, JSON, IPC",
     )
     add_input_options(project)
     add_output_options(project)
@@ -376,6 +383,8 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
         return _from_logs(args, every)
     if args.preset:
         raise CliError("--preset applies to --logs files")
+    if args.tag_property is not None:
+        raise CliError("--tag-property applies to --logs files with --preset helicone")
     if args.map:
         raise CliError("--map applies to --logs files; an aggregates FILE uses batchframe's names")
     if every is not None:
@@ -411,9 +420,16 @@ def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFram
     files = resolve(args.logs, args.input_format)
     if every is not None and args.preset is None:
         _check_timestamp(files, mapping, every)
+    preset: str | Preset | None = args.preset
+    if args.tag_property is not None:
+        if args.preset != "helicone":
+            raise CliError("--tag-property applies to --preset helicone")
+        if not args.tag_property.strip():
+            raise CliError("--tag-property needs a property name, e.g. --tag-property feature")
+        preset = helicone_preset(args.tag_property.strip())
     try:
         logs = scan_request_logs(
-            list(files.paths), format=files.format, columns=mapping, preset=args.preset
+            list(files.paths), format=files.format, columns=mapping, preset=preset
         )
         aggregated = aggregate_request_logs(
             logs, every=every, eligible_tags=_eligible_tags(args.tags)
@@ -545,7 +561,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         classified = classify_segments(aggregates, catalog, eligible_tags=_eligible_tags(args.tags))
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where)) from None
-    statuses = spend_by_status(classified)
+    statuses = _without_wrong_shares(args, spend_by_status(classified))
     unpriced = unpriced_models(classified, args.top)
     assumed = pricing_assumptions(classified)
     if args.chart:
@@ -567,6 +583,9 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         return statuses.write_csv()
     if args.format in ("parquet", "markdown"):
         raise CliError("explain writes table, csv or json")
+    total_label = "Total spend"
+    if _per_tag_table(args):
+        total_label = "Sum of the per-tag table's spend (not your total spend: see the note)"
     return (
         "Spend by status\n"
         + pretty(statuses)
@@ -574,7 +593,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         + (pretty(unpriced) if unpriced.height else "none: every eligible model has a batch rate")
         + "\n\nWhat the pricing assumed (prompt caching, long prompts)\n"
         + _assumptions_text(assumed)
-        + f"\n\nTotal spend: ${float(statuses['spend_usd'].sum()):,.2f}\n"
+        + f"\n\n{total_label}: ${float(statuses['spend_usd'].sum()):,.2f}\n"
     )
 
 
@@ -741,9 +760,40 @@ def _run(args: argparse.Namespace) -> None:
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where)) from None
     assert isinstance(findings, pl.DataFrame)
+    findings = _without_wrong_shares(args, findings)
     if args.chart:
         _chart("plot_savings", findings, args.chart, tier=getattr(args, "tier", "batch"))
     _emit(_render(findings, args.format, getattr(args, "tier", "batch")), args.output)
+
+
+#: Why shares of spend are not printed for a per-tag table (docs/presets.md).
+PER_TAG_TOTAL_NOTE = (
+    "shares of spend are not shown: LiteLLM_DailyTagSpend books a request once per tag and "
+    "leaves untagged requests out, so its sum is not your total spend (a request with two "
+    "tags counts twice, also in the total savings if both tags are eligible); use the "
+    "litellm-spendlogs preset for shares of the true total"
+)
+
+
+def _without_wrong_shares(args: argparse.Namespace, frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with ``share_of_spend_pct`` null (and a note on stderr) when the input is a
+    per-tag table whose sum is not the total spend."""
+    if getattr(args, "preset", None) != "litellm-daily-tag-spend" or not getattr(
+        args, "logs", None
+    ):
+        return frame
+    print(f"batchframe: note: {PER_TAG_TOTAL_NOTE}", file=sys.stderr)
+    shares = [pl.lit(None, dtype=pl.Float64).alias("share_of_spend_pct")]
+    if "summary" in frame.columns:  # "tag=x is 34.5% of spend and batch-eligible → …"
+        summary = pl.col("summary").str.replace(r" is [0-9.,]+% of spend and ", " is ")
+        shares.append(summary.alias("summary"))
+    return frame.with_columns(shares)
+
+
+def _per_tag_table(args: argparse.Namespace) -> bool:
+    return getattr(args, "preset", None) == "litellm-daily-tag-spend" and bool(
+        getattr(args, "logs", None)
+    )
 
 
 def _one_line(text: str) -> str:

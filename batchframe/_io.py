@@ -1,4 +1,4 @@
-"""Reading files lazily: Parquet, CSV, NDJSON and Arrow IPC, for aggregates and raw logs alike.
+"""Reading files lazily: Parquet, CSV, NDJSON, JSON and Arrow IPC, for aggregates and raw logs alike.
 
 One route (`resolve` then `scan_files`) serves `scan_file` (aggregates) and
 `batchframe.scan_request_logs` (raw logs). It expands paths, globs, directories and lists,
@@ -7,14 +7,22 @@ what can be seen before the data is read: a missing file, an empty glob, a zero-
 unreadable file, a glob that mixes formats, files whose columns or column types differ, a
 CSV header that names a column twice. `diagnose` is the failure path for errors that only
 show while the data is read (a malformed NDJSON line, a CSV value that does not parse).
+
+A ``.json`` file is a JSON array of records (a comma after the last record is tolerated:
+Helicone's ``examples/export/typescript/index.ts`` writes one), a single JSON object (one
+record, pretty-printed or not) or NDJSON. JSON is not streamable: such a file is read whole
+(once per process, cached by path, size and modification time) by Polars' JSON reader.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import glob
+import io
 import json
 import os
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +38,10 @@ __all__ = [
     "Files",
     "detect_format",
     "diagnose",
+    "each_file",
     "first_line",
+    "log_file_schemas",
+    "read_json",
     "resolve",
     "scan_aggregates",
     "scan_file",
@@ -38,7 +49,7 @@ __all__ = [
     "scan_log_files",
 ]
 
-FileFormat = Literal["parquet", "csv", "ndjson", "ipc"]
+FileFormat = Literal["parquet", "csv", "ndjson", "json", "ipc"]
 
 _SUFFIXES: dict[str, FileFormat] = {
     ".parquet": "parquet",
@@ -46,12 +57,12 @@ _SUFFIXES: dict[str, FileFormat] = {
     ".csv": "csv",
     ".ndjson": "ndjson",
     ".jsonl": "ndjson",
-    ".json": "ndjson",
+    ".json": "json",
     ".arrow": "ipc",
     ".ipc": "ipc",
     ".feather": "ipc",
 }
-FORMATS: tuple[FileFormat, ...] = ("parquet", "csv", "ndjson", "ipc")
+FORMATS: tuple[FileFormat, ...] = ("parquet", "csv", "ndjson", "json", "ipc")
 
 #: A path, a glob, a directory, or several of them.
 Source = str | Path | Sequence[str | Path]
@@ -70,7 +81,14 @@ _COUNTERS = {
 _INT64_MAX = 2**63 - 1
 #: Optional aggregate columns whose absence means the same as null (§1.1): a file of a
 #: glob may lack them; every other column must be in every file.
-AGGREGATE_FILLABLE = ("already_batched",)
+AGGREGATE_FILLABLE = (
+    "already_batched",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "long_context",
+    "cache_hit",
+    "cost_unknown",
+)
 
 
 def first_line(exc: BaseException) -> str:
@@ -114,7 +132,8 @@ def _in_directory(directory: str) -> list[str]:
     )
     if not names:
         raise AggregateError(
-            f"{directory}: is a directory with no .parquet, .csv, .ndjson or .arrow file in it; "
+            f"{directory}: is a directory with no .parquet, .csv, .ndjson, .json or .arrow file "
+            "in it; "
             "give a file, a glob such as 'dir/**/*.parquet' or a directory of data files"
         )
     return [str(Path(directory, name)) for name in names]
@@ -160,7 +179,7 @@ def _check_readable(path: str, fmt: FileFormat) -> None:
         raise AggregateError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if size == 0:
         raise AggregateError(f"{path}: the file is empty (0 bytes); expected {_NAMES[fmt]} data")
-    if fmt in ("csv", "ndjson"):
+    if fmt in ("csv", "ndjson", "json"):
         actual = next((f for magic, f in _MAGIC.items() if start.startswith(magic)), None)
         if actual is not None:
             raise AggregateError(
@@ -177,6 +196,7 @@ _NAMES: dict[FileFormat, str] = {
     "parquet": "Parquet",
     "csv": "CSV",
     "ndjson": "NDJSON",
+    "json": "JSON",
     "ipc": "Arrow IPC",
 }
 
@@ -232,6 +252,13 @@ def _scan_one(
         return pl.scan_ipc(path)
     if fmt == "ndjson":
         return pl.scan_ndjson(path, schema_overrides=overrides or None)
+    if fmt == "json":
+        frame = read_json(path).lazy()
+        return (
+            frame.with_columns(pl.col(n).cast(d) for n, d in overrides.items())
+            if overrides
+            else frame
+        )
     if text_csv:
         return pl.scan_csv(path, infer_schema=False)
     return pl.scan_csv(path, schema_overrides=overrides or None)
@@ -301,7 +328,7 @@ def scan_files(
             if fmt == "csv" and not text_csv and name in text_columns:
                 overrides[name] = pl.String()
             continue
-        merged = _merged(dtypes) if fmt in ("csv", "ndjson") else None
+        merged = _merged(dtypes) if fmt in ("csv", "ndjson", "json") else None
         if merged is None:
             path, dtype = next((p, d) for p, d in present if d != dtypes[0])
             raise AggregateError(
@@ -449,6 +476,96 @@ def _check_counters(files: Files, names: Sequence[str], *, full: bool) -> None:
                 )
 
 
+# -- JSON documents -----------------------------------------------------------------------
+
+# A comma after an array's last record (Helicone's exporter writes ",\n" after every record
+# when no --limit is given, then "]"): one match at the end of the text, never a loop.
+_TRAILING_COMMA = re.compile(rb",(\s*)\]\s*\Z")
+
+
+def read_json(path: str) -> pl.DataFrame:
+    r"""A ``.json`` file as a frame: a JSON array of records, one object, or NDJSON.
+
+    A comma after the last record of an array is dropped (not strict JSON, but what
+    Helicone's export writes). Malformed JSON raises `AggregateError` naming the file, line
+    and column. Read whole (JSON is not streamable) and cached while the file is unchanged.
+
+    Examples:
+        >>> import pathlib, tempfile
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "export.json"
+        >>> _ = path.write_text('[\n  {"model": "gpt-5.5", "cost": 0.5},\n  {"model": "o3"},\n]\n')
+        >>> read_json(str(path)).rows()
+        [('gpt-5.5', 0.5), ('o3', None)]
+    """
+    try:
+        stat = os.stat(path)
+    except OSError as exc:
+        raise AggregateError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return _read_json(path, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=16)
+def _read_json(path: str, size: int, mtime_ns: int) -> pl.DataFrame:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise AggregateError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    start = data.lstrip()[:1]
+    try:
+        if start == b"[":
+            data = _TRAILING_COMMA.sub(rb"\1]", data, count=1)
+            if not data.strip()[1:-1].strip():  # "[]": no records
+                return pl.DataFrame()
+            return pl.read_json(io.BytesIO(data), infer_schema_length=None)
+        if start == b"{":
+            try:
+                return pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+            except (pl.exceptions.PolarsError, ValueError):
+                return pl.read_json(io.BytesIO(data), infer_schema_length=None)  # one object
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        raise AggregateError(_bad_json_text(path, data) or _cannot(path, exc)) from None
+    raise AggregateError(
+        f"{path}: is not a JSON array of records or a JSON object (it starts with "
+        f"{_excerpt(data[:20].decode('utf-8', 'replace'))})"
+    )
+
+
+def _cannot(path: str, exc: BaseException) -> str:
+    if "only deserialize json objects" in str(exc):
+        return f"{path}: is a JSON array whose items are not objects; expected one record per item"
+    return f"{path}: cannot read as JSON: {first_line(exc)}"
+
+
+def _bad_json_text(path: str, data: bytes) -> str | None:
+    """Where `data` (a JSON document, or NDJSON) stops being valid JSON, as a message."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"{path}: is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and text.lstrip().startswith("{"):
+            return _bad_json_line(path)  # NDJSON: name its bad line
+        line = text.splitlines()[exc.lineno - 1] if text.splitlines() else ""
+        return (
+            f"{path}: is not valid JSON at line {exc.lineno}, column {exc.colno} "
+            f"({exc.msg}): {_excerpt(line)}"
+        )
+    return None
+
+
+def _bad_json(path: str) -> str | None:
+    """The failure-path message for a ``.json`` file, or None if it reads."""
+    try:
+        read_json(path)
+    except AggregateError as exc:
+        return str(exc)
+    return None
+
+
 # -- the failure path -------------------------------------------------------------------
 
 
@@ -479,8 +596,8 @@ def _bad_json_line(path: str) -> str | None:
 
 def _array(path: str) -> str:
     return (
-        f"{path}: holds a JSON array; batchframe reads NDJSON (JSON Lines): one JSON object "
-        "per line"
+        f"{path}: holds a JSON array, not NDJSON (one JSON object per line); name the file "
+        "*.json or pass the format 'json'"
     )
 
 
@@ -512,9 +629,9 @@ def diagnose(files: Files, exc: BaseException) -> AggregateError:
     Finds the file and line of a malformed NDJSON line, or the file, column, row and value
     of a CSV value that does not parse; otherwise names the files and Polars' first line.
     """
-    if files.format == "ndjson":
+    if files.format in ("ndjson", "json"):
         for path in files.paths:
-            found = _bad_json_line(path)
+            found = _bad_json_line(path) if files.format == "ndjson" else _bad_json(path)
             if found is not None:
                 return AggregateError(found)
     if files.format == "csv" and "fields" in str(exc):
@@ -543,3 +660,13 @@ LOG_FILLABLE = ("provider", "tags", "tag", "already_batched", "service_tier")
 def scan_log_files(files: Files) -> pl.LazyFrame:
     """A lazy scan of request-log files; CSV is read as text (ids and JSON stay text)."""
     return scan_files(files, text_csv=True, fillable=LOG_FILLABLE)
+
+
+def log_file_schemas(files: Files) -> list[pl.Schema]:
+    """Each request-log file's own schema (as `scan_log_files` reads it), in order."""
+    return [_schema(path, files.format, True, ()) for path in files.paths]
+
+
+def each_file(files: Files) -> list[Files]:
+    """`files` as one `Files` per file (for files whose columns differ)."""
+    return [Files((path,), files.format) for path in files.paths]

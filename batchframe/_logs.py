@@ -18,7 +18,14 @@ from batchframe._catalog import PricingCatalog, resolve_catalog, resolve_expr
 from batchframe._errors import AggregateError
 from batchframe._exprs import checked_narrow, exact_sum, provider_key
 from batchframe._input import FOLDED_LOG_COLUMNS, SUMMED_COLUMNS
-from batchframe._io import FileFormat, Files, resolve, scan_log_files
+from batchframe._io import (
+    FileFormat,
+    Files,
+    each_file,
+    log_file_schemas,
+    resolve,
+    scan_log_files,
+)
 from batchframe._logschema import (
     LOG_SCHEMA,
     NO_TAGS,
@@ -106,6 +113,16 @@ def prompt_bucket(input_tokens: pl.Expr, thresholds: Sequence[int]) -> pl.Expr:
     return pl.sum_horizontal(
         (input_tokens > threshold).cast(pl.UInt8) for threshold in thresholds
     ).cast(pl.UInt8)
+
+
+def per_request_prompt(names: Sequence[str]) -> pl.Expr:
+    """A row's prompt size per request: ``input_tokens``, divided by ``request_count`` on a
+    pre-counted row (a day's sum is not one prompt; its mean is the best per-request figure
+    such a row holds, exact when its requests are alike)."""
+    if "request_count" not in names:
+        return pl.col("input_tokens")
+    count = pl.col("request_count").cast(pl.Float64).fill_null(1.0).clip(lower_bound=1.0)
+    return pl.col("input_tokens").cast(pl.Float64) / count
 
 
 def long_context_of(
@@ -264,6 +281,24 @@ def scan_request_logs(
         [('anthropic', 'claude-opus-4-8', None), ('openai', 'gpt-5.5', 'nightly')]
     """
     files = resolve(source, format)
+    schemas = log_file_schemas(files)
+    if len(files.paths) > 1 and any(s != schemas[0] for s in schemas):
+        # Files whose columns differ (an optional column missing from some): each file is
+        # mapped on its own columns, so a preset picks each file's own sources and a file
+        # that lacks a required column is named; the mapped parts are then read as one.
+        parts = [_mapped(one, columns, preset) for one in each_file(files)]
+        logs = pl.concat([part for part, _ in parts], how="diagonal_relaxed")
+        with locating(_locator(logs, files)):
+            return normalize_logs(logs, files.where, parts[0][1])
+    logs, origin = _mapped(files, columns, preset)
+    with locating(_locator(logs, files)):
+        return normalize_logs(logs, files.where, origin)
+
+
+def _mapped(
+    files: Files, columns: Mapping[str, str] | None, preset: str | Preset | None
+) -> tuple[pl.LazyFrame, dict[str, str]]:
+    """The files' logs with `columns` renamed and `preset` applied, and the origin of names."""
     where = files.where
     logs = scan_log_files(files)
     schema = logs.collect_schema()
@@ -299,8 +334,9 @@ def scan_request_logs(
                 f"got {type(mapped).__name__}"
             )
         logs = mapped
-    with locating(_locator(logs, files)):
-        return normalize_logs(logs, where, origin)
+    if len(files.paths) == 1:  # a file of a glob whose columns differ: name it
+        check_log_columns(logs.collect_schema().names(), where)
+    return logs, origin
 
 
 def _locator(frame: pl.LazyFrame, files: Files) -> Locator:
@@ -438,7 +474,8 @@ def aggregate_request_logs(
         origin["timestamp"] = timestamp
     cat = resolve_catalog(catalog)
     thresholds = long_context_thresholds(cat)
-    bucketed = frame.with_columns(prompt_bucket(pl.col("input_tokens"), thresholds).alias(BUCKET))
+    prompt = per_request_prompt(schema.names())
+    bucketed = frame.with_columns(prompt_bucket(prompt, thresholds).alias(BUCKET))
     return fold_requests(bucketed, cat, thresholds, period, eligible_tags, origin, lazy)
 
 

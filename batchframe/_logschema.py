@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import json
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -19,6 +20,7 @@ __all__ = [
     "clean_tags",
     "clean_text",
     "locating",
+    "lookup",
     "parse_count",
     "parse_flag",
     "parse_money",
@@ -26,6 +28,7 @@ __all__ = [
     "parse_timestamp",
     "refuse_rows",
     "single_tag",
+    "undouble_quotes",
 ]
 
 #: What `scan_request_logs` returns, column by column.
@@ -66,6 +69,89 @@ def clean_tags(tags: pl.Expr) -> pl.Expr:
     element = pl.element().str.strip_chars(WHITESPACE)
     kept = tags.cast(TAGS_DTYPE).list.eval(element.filter(element.is_not_null() & (element != "")))
     return kept.fill_null(NO_TAGS)
+
+
+def _key_value_list(dtype: pl.DataType) -> pl.Struct | None:
+    """The entry type of a list of ``{key, value}`` structs (a Parquet map as a list), or None."""
+    if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
+        names = [field.name for field in dtype.inner.fields]
+        if names == ["key", "value"]:
+            return dtype.inner
+    return None
+
+
+def _instance(dtype: object) -> pl.DataType:
+    """A dtype as an instance (Struct fields may hold the class, e.g. ``pl.Int64``)."""
+    result = dtype() if isinstance(dtype, type) else dtype
+    if not isinstance(result, pl.DataType):
+        raise TypeError(f"not a Polars dtype: {dtype!r}")
+    return result
+
+
+def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
+    """The value at `path` (nested keys) inside an object column, as String; None if the
+    column's type cannot hold it.
+
+    The object may be a Struct (Parquet/NDJSON/JSON objects), a Map (a Parquet
+    ``map<string, …>``, as Polars reads it), a list of ``{key, value}`` structs (a Parquet
+    map read as a list), or JSON text (a CSV or a database dump); the levels of a path may
+    mix them. A missing key or a null object gives null; a Struct or list found at the end of
+    the path gives None (not a scalar).
+
+    Examples:
+        >>> import polars as pl
+        >>> frame = pl.DataFrame({"m": ['{"usage": {"cached": 7}}', "{}"]})
+        >>> frame.select(lookup(pl.col("m"), pl.String(), ["usage", "cached"]))["m"].to_list()
+        ['7', None]
+        >>> kv = pl.DataFrame({"m": [[{"key": "input", "value": 5}]]})
+        >>> kv.select(lookup(pl.col("m"), kv.schema["m"], ["input"]))["m"].to_list()
+        ['5']
+    """
+    for index, key in enumerate(path):
+        if isinstance(dtype, pl.Map):
+            expr = expr.to_physical()
+            dtype = pl.List(pl.Struct({"key": dtype.key, "value": dtype.value}))
+        entry = _key_value_list(dtype)
+        if isinstance(dtype, pl.Struct):
+            fields = {field.name: field.dtype for field in dtype.fields}
+            if key not in fields:
+                return None
+            expr, dtype = expr.struct.field(key), _instance(fields[key])
+        elif entry is not None:
+            element = pl.element()
+            hit = element.struct.field("key").cast(pl.String) == key
+            expr = expr.list.eval(element.filter(hit).struct.field("value")).list.first()
+            dtype = _instance(entry.fields[1].dtype)
+        elif isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
+            rest = path[index:]
+            json_path = "$" + "".join(f"[{json.dumps(part)}]" for part in rest)
+            return expr.cast(pl.String).str.json_path_match(json_path)
+        else:
+            return None
+    if isinstance(dtype, (pl.Struct, pl.List, pl.Array, pl.Map, pl.Object)):
+        return None
+    return expr.cast(pl.String)
+
+
+def undouble_quotes(text: pl.Expr) -> pl.Expr:
+    """JSON text whose quotes were escaped twice (``{""feature"":""nightly""}``) made JSON again.
+
+    Helicone's CSV export (``examples/export/typescript/index.ts``, ``convertToCSVRow``)
+    doubles the quotes of an object's JSON, then quotes and doubles them again for the CSV
+    cell, so a CSV reader yields ``{""k"":""v""}``. Text in which every quote is part of a
+    ``""`` pair is undoubled; any other text (real JSON such as ``{"k": ""}``) is kept.
+
+    Examples:
+        >>> import polars as pl
+        >>> cells = pl.DataFrame({"p": ['{""feature"":""nightly""}', '{"a": ""}', None]})
+        >>> cells.select(undouble_quotes(pl.col("p")))["p"].to_list()
+        ['{"feature":"nightly"}', '{"a": ""}', None]
+    """
+    s = text.cast(pl.String)
+    doubled = s.str.contains('""', literal=True) & ~s.str.replace_all(
+        '""', "", literal=True
+    ).str.contains('"', literal=True)
+    return pl.when(doubled).then(s.str.replace_all('""', '"', literal=True)).otherwise(s)
 
 
 #: Where a bad row is: given the predicate that marks bad rows of the frame being read,

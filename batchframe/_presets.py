@@ -61,7 +61,6 @@ Decisions (documented here because no export contract settles them):
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import NamedTuple, TypeAlias
 
@@ -73,18 +72,23 @@ from batchframe._logschema import (
     NO_TAGS,
     checked_parse,
     clean_text,
+    lookup,
     parse_count,
     parse_money,
     parse_tags,
     parse_timestamp,
     single_tag,
+    undouble_quotes,
 )
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
     BATCH_CALL_TYPE,
+    GATEWAY_TAG_PATTERNS,
     PROVIDER_ALIASES,
     PROVIDER_PATTERNS,
     RESERVED_PREFIX,
+    SERVICE_TIER_NAMES,
+    gateway_tag_regex,
 )
 
 __all__ = [
@@ -95,7 +99,9 @@ __all__ = [
     "infer_provider",
     "langfuse_observations",
     "litellm_daily_tag_spend",
+    "litellm_daily_tag_spend_preset",
     "litellm_spendlogs",
+    "litellm_spendlogs_preset",
     "provider_alias",
     "strip_provider_prefix",
 ]
@@ -245,26 +251,9 @@ def _tag_list(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
         raise _fail(preset, schema, str(exc)) from None
 
 
-def _struct_path(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
-    """``expr.a.b…`` when a Struct dtype has that nested path, else None."""
-    current: object = dtype
-    for key in path:
-        if not isinstance(current, pl.Struct):
-            return None
-        fields = {field.name: field.dtype for field in current.fields}
-        if key not in fields:
-            return None
-        expr, current = expr.struct.field(key), fields[key]
-    return expr.cast(pl.String)
-
-
 def _json_value(schema: pl.Schema, name: str, path: Sequence[str]) -> pl.Expr | None:
-    """Value at ``path`` inside a JSON-text or Struct column, as String; None if unreachable."""
-    dtype = schema[name]
-    if dtype == pl.String:
-        json_path = "$" + "".join(f"[{json.dumps(key)}]" for key in path)
-        return pl.col(name).str.json_path_match(json_path)
-    return _struct_path(pl.col(name), dtype, path)
+    """Value at ``path`` inside a JSON-text, Struct or Map column, as String; None if unreachable."""
+    return lookup(pl.col(name), schema[name], path)
 
 
 def _is_batch_tier(tier: pl.Expr) -> pl.Expr:
@@ -469,120 +458,282 @@ def _litellm_cache_counts(
     return lf, _first_positive(reads), _first_positive(writes)
 
 
-def litellm_spendlogs(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
-    """LiteLLM proxy spend logs (table ``LiteLLM_SpendLogs``), one row per request.
+# Where LiteLLM records the service tier a request ran on: ``metadata.cost_breakdown`` is the
+# ``CostBreakdown`` of the request (``litellm/types/utils.py``: ``service_tier`` is "the
+# pricing tier the biller used"), the stored ``response`` is the provider's response (OpenAI's
+# ``ChatCompletion.service_tier``: ``default``, ``flex``, ``priority`` …, present only when
+# prompts are stored), and older rows have it in the usage dicts. The first that is present wins.
+_LITELLM_TIER_PATHS = (
+    ("metadata", ("cost_breakdown", "service_tier")),
+    ("response", ("service_tier",)),
+    ("metadata", ("usage_object", "service_tier")),
+    ("metadata", ("additional_usage_values", "service_tier")),
+)
+#: The label of a LiteLLM batch-job cost row, whose ``model`` LiteLLM leaves empty.
+BATCH_JOB_MODEL = "(batch job)"
 
-    Source of the column names: ``BerriAI/litellm`` ``schema.prisma`` (``model LiteLLM_SpendLogs``)
-    and ``litellm/proxy/_types.py`` (``SpendLogsPayload``); docs
-    https://docs.litellm.ai/docs/proxy/cost_tracking and .../proxy/request_tags.
 
-    ``model`` (prefix stripped when it is the row's ``custom_llm_provider``), ``request_tags``
-    (jsonb text in a DB/CSV dump, a native list from ``/spend/logs``) -> tags,
-    ``prompt_tokens``/``completion_tokens`` -> tokens, ``spend`` -> cost_usd, ``startTime`` ->
-    timestamp, ``custom_llm_provider`` -> provider. Failed requests are kept (their spend is 0).
-    already_batched: see the module docstring (``call_type``, ``metadata`` service tier).
-
-    Prompt cache (``metadata``: JSON text in a DB/CSV dump, a struct in Parquet/NDJSON):
-    cached_input_tokens = the first non-zero of ``usage_object.cache_read_input_tokens``,
-    ``usage_object.prompt_tokens_details.cached_tokens``, then the same two under
-    ``additional_usage_values``; cache_write_tokens likewise from ``cache_creation_input_tokens``,
-    ``prompt_tokens_details.cache_write_tokens`` / ``.cache_creation_tokens``. Sources (litellm
-    1.110.2 wheel): ``litellm/proxy/spend_tracking/spend_tracking_utils.py`` (``usage_object``
-    and ``additional_usage_values`` in the metadata), ``litellm/types/utils.py`` (``Usage``),
-    ``litellm/litellm_core_utils/llm_cost_calc/cache_tokens.py`` (the read/write lookup order).
-    input_tokens = ``prompt_tokens``, which LiteLLM computes to include reads and writes
-    (``litellm/llms/anthropic/chat/transformation.py`` ``calculate_usage``; OpenAI's
-    ``prompt_tokens`` include ``cached_tokens``), except on rows of older releases that left
-    the writes out (see `_litellm_input`).
-    """
-    name = "litellm-spendlogs"
-    for column in ("model", "request_tags", "prompt_tokens", "completion_tokens", "spend"):
-        _pick(name, schema, column)
-    raw_provider = _first(schema, "custom_llm_provider")
-    model = _litellm_model(schema, raw_provider)
-    lf, cached, written = _litellm_cache_counts(lf, schema)
-    prompt = _count(name, schema, "prompt_tokens")
-    columns = [
-        _provider(schema, raw_provider, model).alias("provider"),
-        model.alias("model"),
-        _tag_list(name, schema, "request_tags").alias("tags"),
-        _litellm_input(prompt, cached, written).alias("input_tokens"),
-        _count(name, schema, "completion_tokens").alias("output_tokens"),
-        _money(name, schema, "spend").alias("cost_usd"),
-        cached.alias("cached_input_tokens"),
-        written.alias("cache_write_tokens"),
+def _service_tier(
+    schema: pl.Schema, sources: Sequence[tuple[str, Sequence[str]]]
+) -> pl.Expr | None:
+    """The service tier a request ran on (`_rules.service_tier_name`), from the first of
+    `sources` (column, path) that holds one on the row, else the top-level ``service_tier``."""
+    found = [
+        lookup(pl.col(column), schema[column], path) for column, path in sources if column in schema
     ]
-    start = _first(schema, "startTime", "start_time")
-    if start is not None:
-        columns.append(_timestamp(name, schema, start).alias("timestamp"))
-    flags = _service_tier_flags(schema)
-    if "call_type" in schema and schema["call_type"] == pl.String:
-        call_type = clean_text(pl.col("call_type")).str.to_lowercase()
-        flags.append(call_type.str.contains(BATCH_CALL_TYPE).fill_null(False))
-    if "metadata" in schema:
-        for path in (("usage_object", "service_tier"), ("additional_usage_values", "service_tier")):
-            tier = _json_value(schema, "metadata", path)
-            if tier is not None:
-                flags.append(_is_batch_tier(tier))
-    if flags:
-        columns.append(_any_flag(flags).alias("already_batched"))
-    return lf.select(columns)
+    if "service_tier" in schema and schema["service_tier"] in (pl.String, pl.Categorical):
+        found.append(pl.col("service_tier").cast(pl.String))
+    values = [clean_text(value) for value in found if value is not None]
+    if not values:
+        return None
+    tier = (values[0] if len(values) == 1 else pl.coalesce(values)).str.to_lowercase()
+    return tier.replace(SERVICE_TIER_NAMES)
 
 
-def litellm_daily_tag_spend(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
-    """LiteLLM daily per-tag spend (table ``LiteLLM_DailyTagSpend``), pre-counted rows.
+def _drop_gateway_tags(tags: pl.Expr, patterns: Sequence[str]) -> pl.Expr:
+    """`tags` without the tags a gateway added itself (`_rules.GATEWAY_TAG_PATTERNS`)."""
+    if not patterns:
+        return tags
+    element = pl.element()
+    return tags.list.eval(element.filter(~element.str.contains(gateway_tag_regex(patterns))))
 
-    Source of the column names: ``BerriAI/litellm`` ``schema.prisma``
-    (``model LiteLLM_DailyTagSpend``).
 
-    ``tag`` -> tags ``[tag]`` (null/blank -> ``[]``), ``model`` (prefix stripped as for spend
-    logs), ``custom_llm_provider`` -> provider, ``prompt_tokens``/``completion_tokens`` -> tokens,
-    ``spend`` -> cost_usd, ``api_requests`` -> request_count, ``date`` (``YYYY-MM-DD``) ->
-    timestamp at midnight UTC. Caution: LiteLLM writes a request with N tags to N rows, each with
-    the full spend, so totals across tags double-count (and untagged requests are absent).
+def _check_patterns(patterns: Sequence[str]) -> tuple[str, ...]:
+    if isinstance(patterns, str) or not all(isinstance(p, str) for p in patterns):
+        raise TypeError(f"drop_tags takes a sequence of regular expressions, got {patterns!r}")
+    return tuple(patterns)
 
-    Prompt cache: ``cache_read_input_tokens`` -> cached_input_tokens,
-    ``cache_creation_input_tokens`` -> cache_write_tokens (absent in older tables: 0).
-    ``prompt_tokens`` is the sum of the spend logs' ``prompt_tokens`` (LiteLLM
-    ``litellm/proxy/db/db_spend_update_writer.py``: ``prompt_tokens=payload["prompt_tokens"]``,
-    the cache columns from ``extract_cache_read_tokens`` / ``extract_cache_creation_tokens`` of
-    the ``usage_object``), so it already includes both; the older-release correction of the
-    spend logs (`_litellm_input`) applies to the day's sums.
+
+def _cache_hit(schema: pl.Schema) -> pl.Expr | None:
+    """LiteLLM ``cache_hit``: text ``True``/``False`` (``str(cache_hit)`` in
+    ``spend_tracking_utils.py``), ``''`` or null (not a hit), or a Boolean column."""
+    if "cache_hit" not in schema:
+        return None
+    dtype = schema["cache_hit"]
+    if dtype == pl.Boolean:
+        return pl.col("cache_hit").fill_null(False)
+    if dtype == pl.Null:
+        return pl.lit(False)
+    return (clean_text(pl.col("cache_hit")).str.to_lowercase() == "true").fill_null(False)
+
+
+def _batch_job_model(schema: pl.Schema) -> pl.Expr:
+    """The model of a batch-job cost row: its one ``metadata.batch_models`` entry, else the label."""
+    label = pl.lit(BATCH_JOB_MODEL)
+    if "metadata" not in schema:
+        return label
+    dtype = schema["metadata"]
+    if dtype == pl.String:
+        first = pl.col("metadata").str.json_path_match("$.batch_models[0]")
+        second = pl.col("metadata").str.json_path_match("$.batch_models[1]")
+    elif isinstance(dtype, pl.Struct) and any(
+        f.name == "batch_models" and isinstance(f.dtype, pl.List) for f in dtype.fields
+    ):
+        models = pl.col("metadata").struct.field("batch_models")
+        first, second = models.list.get(0, null_on_oob=True), models.list.get(1, null_on_oob=True)
+    else:
+        return label
+    one = clean_text(first.cast(pl.String))
+    return pl.when(one.is_not_null() & second.is_null()).then(one).otherwise(label)
+
+
+def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS) -> Preset:
+    """The LiteLLM spend-logs preset; tags matching `drop_tags` (regular expressions, matched
+    case-insensitively at the tag's start) are dropped, by default the ``User-Agent: …`` tags
+    the proxy adds to every request (`_rules.GATEWAY_TAG_PATTERNS`). ``drop_tags=()`` keeps
+    every tag.
+
+    Examples:
+        >>> import polars as pl
+        >>> lf = pl.LazyFrame({
+        ...     "model": ["gpt-5.5"], "request_tags": ['["nightly", "User-Agent: OpenAI"]'],
+        ...     "prompt_tokens": [10], "completion_tokens": [2], "spend": [0.1]})
+        >>> litellm_spendlogs_preset()(lf, lf.collect_schema()).collect()["tags"].to_list()
+        [['nightly']]
+        >>> keep = litellm_spendlogs_preset(drop_tags=())
+        >>> keep(lf, lf.collect_schema()).collect()["tags"].to_list()
+        [['nightly', 'User-Agent: OpenAI']]
     """
-    name = "litellm-daily-tag-spend"
-    for column in ("model", "tag", "prompt_tokens", "completion_tokens", "spend", "api_requests"):
-        _pick(name, schema, column)
-    raw_provider = _first(schema, "custom_llm_provider")
-    model = _litellm_model(schema, raw_provider)
-    zero = pl.lit(0, dtype=pl.Int64)
-    cached = (
-        _count(name, schema, "cache_read_input_tokens")
-        if "cache_read_input_tokens" in schema
-        else zero
-    )
-    written = (
-        _count(name, schema, "cache_creation_input_tokens")
-        if "cache_creation_input_tokens" in schema
-        else zero
-    )
-    prompt = _count(name, schema, "prompt_tokens")
-    columns = [
-        _provider(schema, raw_provider, model).alias("provider"),
-        model.alias("model"),
-        single_tag(pl.col("tag")).alias("tags"),
-        _litellm_input(prompt, cached, written).alias("input_tokens"),
-        _count(name, schema, "completion_tokens").alias("output_tokens"),
-        _money(name, schema, "spend").alias("cost_usd"),
-        _count(name, schema, "api_requests").alias("request_count"),
-        cached.alias("cached_input_tokens"),
-        written.alias("cache_write_tokens"),
-    ]
-    if "date" in schema:
-        columns.append(_timestamp(name, schema, "date").alias("timestamp"))
-    flags = _service_tier_flags(schema)
-    if flags:
+    patterns = _check_patterns(drop_tags)
+
+    def litellm_spendlogs(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+        """LiteLLM proxy spend logs (table ``LiteLLM_SpendLogs``), one row per request.
+
+        Source of the column names: ``BerriAI/litellm`` ``schema.prisma`` (``model
+        LiteLLM_SpendLogs``) and ``litellm/proxy/_types.py`` (``SpendLogsPayload``); docs
+        https://docs.litellm.ai/docs/proxy/cost_tracking and .../proxy/request_tags.
+
+        ``model`` (prefix stripped when it is the row's ``custom_llm_provider``),
+        ``request_tags`` (jsonb text in a DB/CSV dump, a native list from ``/spend/logs``) ->
+        tags, gateway-added tags dropped; ``prompt_tokens``/``completion_tokens`` -> tokens,
+        ``spend`` -> cost_usd, ``startTime`` -> timestamp, ``custom_llm_provider`` -> provider
+        (canonical ids). Failed requests are kept (their spend is 0).
+
+        Batch-API jobs: LiteLLM books a job's cost on a row of ``call_type``
+        ``aretrieve_batch`` whose ``model`` is ``""``; such rows (every ``call_type`` of
+        `_rules.BATCH_CALL_TYPE`) are already_batched, their model is the job's one
+        ``metadata.batch_models`` entry, else ``"(batch job)"``.
+
+        service_tier: ``metadata.cost_breakdown.service_tier``, else the stored
+        ``response.service_tier``, else ``metadata.usage_object`` /
+        ``additional_usage_values`` ``.service_tier``, else a top-level ``service_tier``
+        column; ``default`` is ``standard``. already_batched: the tier is ``batch``/``flex``
+        or the row is a batch-job row. cache_hit: LiteLLM's own response cache answered
+        (``cache_hit`` ``True``), never billed by the provider.
+
+        Prompt cache (``metadata``: JSON text in a DB/CSV dump, a struct in Parquet/NDJSON):
+        cached_input_tokens = the first non-zero of ``usage_object.cache_read_input_tokens``,
+        ``usage_object.prompt_tokens_details.cached_tokens``, then the same two under
+        ``additional_usage_values``; cache_write_tokens likewise from
+        ``cache_creation_input_tokens``, ``prompt_tokens_details.cache_write_tokens`` /
+        ``.cache_creation_tokens``. Sources (litellm 1.110.2 wheel):
+        ``litellm/proxy/spend_tracking/spend_tracking_utils.py`` (``usage_object`` and
+        ``additional_usage_values`` in the metadata), ``litellm/types/utils.py`` (``Usage``),
+        ``litellm/litellm_core_utils/llm_cost_calc/cache_tokens.py`` (the read/write lookup
+        order). input_tokens = ``prompt_tokens``, which LiteLLM computes to include reads and
+        writes (``litellm/llms/anthropic/chat/transformation.py`` ``calculate_usage``;
+        OpenAI's ``prompt_tokens`` include ``cached_tokens``), except on rows of older
+        releases that left the writes out (see `_litellm_input`).
+        """
+        name = "litellm-spendlogs"
+        for column in ("model", "request_tags", "prompt_tokens", "completion_tokens", "spend"):
+            _pick(name, schema, column)
+        raw_provider = _first(schema, "custom_llm_provider")
+        model = _litellm_model(schema, raw_provider)
+        batch_job = pl.lit(False)
+        if "call_type" in schema and schema["call_type"] == pl.String:
+            call_type = clean_text(pl.col("call_type")).str.to_lowercase()
+            batch_job = call_type.str.contains(BATCH_CALL_TYPE).fill_null(False)
+            model = (
+                pl.when(batch_job & model.is_null()).then(_batch_job_model(schema)).otherwise(model)
+            )
+        lf, cached, written = _litellm_cache_counts(lf, schema)
+        prompt = _count(name, schema, "prompt_tokens")
+        tags = _drop_gateway_tags(_tag_list(name, schema, "request_tags"), patterns)
+        columns = [
+            _provider(schema, raw_provider, model).alias("provider"),
+            model.alias("model"),
+            tags.alias("tags"),
+            _litellm_input(prompt, cached, written).alias("input_tokens"),
+            _count(name, schema, "completion_tokens").alias("output_tokens"),
+            _money(name, schema, "spend").alias("cost_usd"),
+            cached.alias("cached_input_tokens"),
+            written.alias("cache_write_tokens"),
+        ]
+        start = _first(schema, "startTime", "start_time")
+        if start is not None:
+            columns.append(_timestamp(name, schema, start).alias("timestamp"))
+        tier = _service_tier(schema, _LITELLM_TIER_PATHS)
+        flags = [batch_job] if "call_type" in schema else []
+        if tier is not None:
+            columns.append(tier.alias("service_tier"))
+            flags.append(_is_batch_tier(tier))
+        if flags:
+            columns.append(_any_flag(flags).alias("already_batched"))
+        hit = _cache_hit(schema)
+        if hit is not None:
+            columns.append(hit.alias("cache_hit"))
+        return lf.select(columns)
+
+    return litellm_spendlogs
+
+
+litellm_spendlogs = litellm_spendlogs_preset()
+
+
+def litellm_daily_tag_spend_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS) -> Preset:
+    """The LiteLLM daily tag-spend preset; rows whose tag matches `drop_tags` (default: the
+    proxy's own ``User-Agent: …`` tags, `_rules.GATEWAY_TAG_PATTERNS`) are dropped.
+
+    Examples:
+        >>> import polars as pl
+        >>> lf = pl.LazyFrame({
+        ...     "tag": ["nightly", "User-Agent: OpenAI"], "model": ["gpt-5.5"] * 2,
+        ...     "prompt_tokens": [10] * 2, "completion_tokens": [2] * 2, "spend": [0.1] * 2,
+        ...     "api_requests": [1] * 2})
+        >>> litellm_daily_tag_spend_preset()(lf, lf.collect_schema()).collect()["tags"].to_list()
+        [['nightly']]
+    """
+    patterns = _check_patterns(drop_tags)
+
+    def litellm_daily_tag_spend(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
+        """LiteLLM daily per-tag spend (table ``LiteLLM_DailyTagSpend``), pre-counted rows.
+
+        Source of the column names: ``BerriAI/litellm`` ``schema.prisma``
+        (``model LiteLLM_DailyTagSpend``).
+
+        ``tag`` -> tags ``[tag]`` (null/blank -> ``[]``; rows of gateway-added tags dropped),
+        ``model`` (prefix stripped as for spend logs), ``custom_llm_provider`` -> provider,
+        ``prompt_tokens``/``completion_tokens`` -> tokens, ``spend`` -> cost_usd,
+        ``api_requests`` -> request_count, ``date`` (``YYYY-MM-DD``) -> timestamp at midnight
+        UTC. ``''`` (LiteLLM's null key) is null in every text column.
+
+        Caution: LiteLLM writes a request with N tags to N rows, each with the full spend, and
+        untagged requests to none, so the table's sum is not the total spend: shares of spend
+        computed from it are wrong, and the CLI does not print them (docs/presets.md).
+
+        Batch-job cost rows (``call_type`` ``aretrieve_batch``, ``model`` ``""`` in the
+        spend logs) keep their empty model here and the table has no ``call_type``: a row with
+        a blank model is taken for one (model ``"(batch job)"``, already_batched).
+
+        Prompt cache: ``cache_read_input_tokens`` -> cached_input_tokens,
+        ``cache_creation_input_tokens`` -> cache_write_tokens (absent in older tables: 0).
+        ``prompt_tokens`` is the sum of the spend logs' ``prompt_tokens`` (LiteLLM
+        ``litellm/proxy/db/db_spend_update_writer.py``: ``prompt_tokens=payload["prompt_tokens"]``,
+        the cache columns from ``extract_cache_read_tokens`` / ``extract_cache_creation_tokens``
+        of the ``usage_object``), so it already includes both; the older-release correction of
+        the spend logs (`_litellm_input`) applies to the day's sums.
+        """
+        name = "litellm-daily-tag-spend"
+        for column in (
+            "model",
+            "tag",
+            "prompt_tokens",
+            "completion_tokens",
+            "spend",
+            "api_requests",
+        ):
+            _pick(name, schema, column)
+        raw_provider = _first(schema, "custom_llm_provider")
+        model = _litellm_model(schema, raw_provider)
+        batch_job = model.is_null()
+        model = pl.when(batch_job).then(pl.lit(BATCH_JOB_MODEL)).otherwise(model)
+        zero = pl.lit(0, dtype=pl.Int64)
+        cached = (
+            _count(name, schema, "cache_read_input_tokens")
+            if "cache_read_input_tokens" in schema
+            else zero
+        )
+        written = (
+            _count(name, schema, "cache_creation_input_tokens")
+            if "cache_creation_input_tokens" in schema
+            else zero
+        )
+        prompt = _count(name, schema, "prompt_tokens")
+        columns = [
+            _provider(schema, raw_provider, model).alias("provider"),
+            model.alias("model"),
+            single_tag(pl.col("tag")).alias("tags"),
+            _litellm_input(prompt, cached, written).alias("input_tokens"),
+            _count(name, schema, "completion_tokens").alias("output_tokens"),
+            _money(name, schema, "spend").alias("cost_usd"),
+            _count(name, schema, "api_requests").alias("request_count"),
+            cached.alias("cached_input_tokens"),
+            written.alias("cache_write_tokens"),
+        ]
+        if "date" in schema:
+            columns.append(_timestamp(name, schema, "date").alias("timestamp"))
+        flags = [batch_job, *_service_tier_flags(schema)]
         columns.append(_any_flag(flags).alias("already_batched"))
-    return lf.select(columns)
+        if patterns:
+            gateway = clean_text(pl.col("tag")).str.contains(gateway_tag_regex(patterns))
+            lf = lf.filter(~gateway.fill_null(False))
+        return lf.select(columns)
+
+    return litellm_daily_tag_spend
+
+
+litellm_daily_tag_spend = litellm_daily_tag_spend_preset()
 
 
 def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
@@ -698,7 +849,18 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         ``prompt_cache_write_tokens`` -> cache_write_tokens (absent, e.g. in the CSV: 0).
         Helicone's ``prompt_tokens`` are the uncached tokens only (``packages/cost/index.ts``
         ``costOfPrompt`` prices ``promptTokens`` as "fresh, uncached" and the two cache counts
-        on top), so input_tokens = ``prompt_tokens`` + reads + writes.
+        on top), so input_tokens = ``prompt_tokens`` + reads + writes. Reasoning tokens are
+        part of ``completion_tokens`` (``costOfPrompt`` takes no separate reasoning count, and
+        ``HeliconeRequest`` has none), so nothing is added to the output.
+
+        ``request_properties`` may be an object (JSON/JSONL exports, a Struct or Map) or JSON
+        text (CSV), including the CSV export's doubly escaped text ``{""feature"":""nightly""}``
+        (`undouble_quotes`). cache_hit: ``cache_reference_id`` names another request than
+        the nil UUID (Helicone served a cached response; ``valhalla/jawn/src/lib/stores/
+        request/request.ts`` selects it, ``DEFAULT_UUID`` when not cached). A ``cost`` of 0
+        on a request with tokens that is not a cache hit is null: Helicone writes 0 for a
+        model it cannot price (``packages/cost/index.ts``, ``caseForCost``). The CSV export
+        has neither the cache counts nor ``cache_reference_id``: prefer JSONL or JSON.
         """
         name = "helicone"
         _pick(name, schema, "model", "response_model", "request_model")
@@ -707,9 +869,14 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         cost_name = _pick(name, schema, "cost", "cost_usd", "costUSD")
         props_name = _pick(name, schema, "request_properties", "properties")
         props_dtype = schema[props_name]
-        if props_dtype not in (pl.String, pl.Null) and not isinstance(props_dtype, pl.Struct):
+        props = pl.col(props_name)
+        if props_dtype == pl.String:
+            # The CSV export doubles the quotes of object columns twice (index.ts
+            # convertToCSVRow): {""feature"":""nightly""} after CSV decoding.
+            props = undouble_quotes(props)
+        elif props_dtype != pl.Null and not isinstance(props_dtype, (pl.Struct, pl.Map, pl.List)):
             raise _fail(name, schema, f"column {props_name!r} holds {props_dtype}, not an object")
-        values = [_json_value(schema, props_name, [key]) for key in keys]
+        values = [lookup(props, props_dtype, [key]) for key in keys]
         present = [v for v in values if v is not None]
         if not present:
             tags = _NO_TAGS
@@ -724,13 +891,27 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         )
         # Helicone's prompt_tokens are the uncached ones only (packages/cost/index.ts,
         # costOfPrompt): the total input adds the cache reads and writes back.
+        input_tokens = _count(name, schema, "prompt_tokens") + cached + written
+        output_tokens = _count(name, schema, "completion_tokens")
+        hit = pl.lit(False)
+        if "cache_reference_id" in schema:
+            # A response served from Helicone's cache points at the request it was cached
+            # from; other rows hold the nil UUID (DEFAULT_UUID in request.ts) or nothing.
+            reference = clean_text(pl.col("cache_reference_id").cast(pl.String))
+            hit = (reference.is_not_null() & (reference != _NIL_UUID)).fill_null(False)
+        # Helicone's cost of a model it cannot price is 0 (ClickHouse `caseForCost`,
+        # ``ELSE toInt64(0)``): 0 for a request with tokens that was not a cache hit is
+        # "no cost known", not a free request.
+        cost = _money(name, schema, cost_name)
+        unpriced = (cost == 0) & (input_tokens + output_tokens > 0) & ~hit
+        cost = pl.when(unpriced.fill_null(False)).then(None).otherwise(cost)
         columns = [
             _provider(schema, raw_provider, model).alias("provider"),
             model.alias("model"),
             tags.alias("tags"),
-            (_count(name, schema, "prompt_tokens") + cached + written).alias("input_tokens"),
-            _count(name, schema, "completion_tokens").alias("output_tokens"),
-            _money(name, schema, cost_name).alias("cost_usd"),
+            input_tokens.alias("input_tokens"),
+            output_tokens.alias("output_tokens"),
+            cost.alias("cost_usd"),
             cached.alias("cached_input_tokens"),
             written.alias("cache_write_tokens"),
         ]
@@ -739,9 +920,14 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
         flags = _service_tier_flags(schema)
         if flags:
             columns.append(_any_flag(flags).alias("already_batched"))
+        if "cache_reference_id" in schema:
+            columns.append(hit.alias("cache_hit"))
         return lf.select(columns)
 
     return helicone
+
+
+_NIL_UUID = "00000000-0000-0000-0000-000000000000"
 
 
 #: Preset name -> preset function (``scan_request_logs(..., preset=name)``).

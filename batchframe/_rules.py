@@ -22,7 +22,9 @@ from batchframe._errors import BatchframeError
 
 __all__ = [
     "ALREADY_DISCOUNTED_TIERS",
+    "CANONICAL_PROVIDERS",
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
+    "GATEWAY_TAG_PATTERNS",
     "RESERVED_PREFIX",
     "STATUS_PRECEDENCE",
     "TIERS",
@@ -31,9 +33,11 @@ __all__ = [
     "TagsLike",
     "ValueRule",
     "bad_value_message",
+    "canonical_provider",
     "check_by",
     "check_tier",
     "eligible_tag_set",
+    "gateway_tag_regex",
     "missing_column_message",
     "parse_every",
     "spellings",
@@ -328,24 +332,82 @@ PROVIDER_PATTERNS: tuple[tuple[str, str, str | None], ...] = (
     ("groq", r"^llama[^/]*-(?:instant|versatile)$", None),  # Groq-only naming
 )
 
-#: Export provider names (lower-cased) -> catalog provider ids; others pass through.
-PROVIDER_ALIASES: dict[str, str] = {
-    # LiteLLM custom_llm_provider keys
+#: THE canonical provider table: every gateway or export spelling of a provider (lower-cased)
+#: -> its catalog provider id; any other name passes through unchanged. Both the LiteLLM
+#: price-map import (`PricingCatalog.from_litellm`, key ``litellm_provider``) and the presets
+#: (LiteLLM ``custom_llm_provider``, Helicone ``provider``) map names through it, so the
+#: catalog and the logs agree. LiteLLM spellings are members of ``LlmProviders``
+#: (``litellm/types/utils.py``, litellm 1.110.2) or ``litellm_provider`` values of its
+#: ``model_prices_and_context_window.json`` that name the same seller under another
+#: endpoint (text completion, Converse, an embedding family). Sellers that are not the same
+#: business (``azure_ai``, ``vertex_ai`` partner models, ``openrouter``, ``hosted_vllm``,
+#: ``custom_openai``) are deliberately not folded into another id.
+CANONICAL_PROVIDERS: dict[str, str] = {
+    # LiteLLM: one seller, several endpoints
+    "text-completion-openai": "openai",
+    "anthropic_text": "anthropic",
     "gemini": "google",
     "vertex_ai": "google",
     "vertex_ai_beta": "google",
     "vertex_ai-language-models": "google",
-    "together_ai": "together",
-    "text-completion-openai": "openai",
     "codestral": "mistral",
     "text-completion-codestral": "mistral",
     "fireworks_ai": "fireworks",
-    # Helicone provider names (legacy upper-case enum and gateway names)
+    "fireworks_ai-embedding-models": "fireworks",
+    "together_ai": "together",
+    "bedrock_converse": "bedrock",
+    "cohere_chat": "cohere",
+    "azure_text": "azure",
+    "ai21_chat": "ai21",
+    "ollama_chat": "ollama",
+    "sagemaker_chat": "sagemaker",
+    "watsonx_text": "watsonx",
+    "text-completion-inception": "inception",
+    # Helicone provider names (legacy upper-case enum, lower-cased, and gateway names)
     "google-ai-studio": "google",
     "vertex": "google",
     "x": "xai",
     "aws": "bedrock",
 }
+#: The name the presets have always used for the table.
+PROVIDER_ALIASES = CANONICAL_PROVIDERS
+
+
+def canonical_provider(name: str) -> str:
+    """A provider spelling as its catalog id (trimmed, lower-cased, then `CANONICAL_PROVIDERS`).
+
+    Examples:
+        >>> canonical_provider(" Fireworks_AI "), canonical_provider("azure_ai")
+        ('fireworks', 'azure_ai')
+    """
+    key = name.strip(WHITESPACE).lower()
+    return CANONICAL_PROVIDERS.get(key, key)
+
+
+#: Tags a gateway adds to every request by itself, which are not the user's tags: LiteLLM
+#: adds ``User-Agent: <agent>`` and ``User-Agent: <agent>/<version>`` unless
+#: ``litellm.disable_add_user_agent_to_request_tags`` is set
+#: (``litellm/litellm_core_utils/litellm_logging.py``, ``_get_user_agent_tags``). Regular
+#: expressions, matched case-insensitively from the tag's start; the LiteLLM presets drop
+#: matching tags by default (``litellm_spendlogs_preset(keep_tags=True)`` keeps them).
+GATEWAY_TAG_PATTERNS: tuple[str, ...] = (r"user-agent:",)
+
+
+def gateway_tag_regex(patterns: Sequence[str] = GATEWAY_TAG_PATTERNS) -> str:
+    """One regular expression matching any of `patterns` at a tag's start (case-insensitive).
+
+    Examples:
+        >>> import re
+        >>> bool(re.match(gateway_tag_regex(), "User-Agent: OpenAI/Python 2.3.0"))
+        True
+    """
+    return "(?i)^(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
+
+
+#: Service-tier spellings of the exports -> batchframe's tier names (``standard``, ``batch``,
+#: ``flex``, ``priority``); others are kept lower-cased. OpenAI reports the standard tier
+#: as ``default`` (``ChatCompletion.service_tier`` in ``openai/openai-python``).
+SERVICE_TIER_NAMES: dict[str, str] = {"default": "standard"}
 
 #: LiteLLM call types that book the cost of a Batch-API job.
 BATCH_CALL_TYPE = r"^a?(?:create|retrieve|cancel|list)_batch(?:es)?$"

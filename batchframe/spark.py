@@ -664,6 +664,9 @@ def _raw_log_fold(
         columns.append(F.timestamp_micros(micros - F.pmod(micros, step)).alias("timestamp"))
         raw.append("timestamp")
     prompt = _col("input_tokens").cast("double")
+    if "request_count" in schema:  # a pre-counted row: its mean prompt (_logs.per_request_prompt)
+        count = F.greatest(F.coalesce(_col("request_count").cast("double"), F.lit(1.0)), F.lit(1.0))
+        prompt = prompt / count
     bucket = functools.reduce(
         operator.add,
         (F.when(prompt > threshold, 1).otherwise(0) for threshold in thresholds),

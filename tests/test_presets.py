@@ -255,7 +255,9 @@ def test_litellm_spendlogs_csv(all_text: bool) -> None:
         "cached_input_tokens",
         "cache_write_tokens",
         "timestamp",
+        "service_tier",  # issue 14: the tier each request ran on, for the engine
         "already_batched",
+        "cache_hit",  # issue 14: LiteLLM's own response-cache hits
     ]
     assert df.schema["tags"] == pl.List(pl.String)
     assert df.schema["timestamp"] == pl.Datetime("us", "UTC")
@@ -272,7 +274,9 @@ def test_litellm_spendlogs_csv(all_text: bool) -> None:
         "cached_input_tokens": 0,
         "cache_write_tokens": 0,
         "timestamp": datetime(2026, 10, 14, 2, 0, tzinfo=UTC),
+        "service_tier": None,  # no tier recorded
         "already_batched": False,
+        "cache_hit": False,  # cache_hit "False"
     }
     # sl03: request_tags "[]".
     assert _row(df, 2)["tags"] == []
@@ -471,8 +475,10 @@ def test_litellm_daily_tag_spend() -> None:
         "cached_input_tokens",
         "cache_write_tokens",
         "timestamp",
+        "already_batched",  # issue 14: a blank-model row is a batch-job booking
     ]
     assert df.height == 8
+    assert not df["already_batched"].any()  # every row of this file names its model
     assert _row(df, 4) == {
         "provider": "google",
         "model": "gemini-2.5-flash",
@@ -484,6 +490,7 @@ def test_litellm_daily_tag_spend() -> None:
         "cache_write_tokens": 0,
         "request_count": 10,
         "timestamp": datetime(2026, 10, 2, 0, 0, tzinfo=UTC),
+        "already_batched": False,
     }
     assert _row(df, 0)["timestamp"] == datetime(2026, 10, 1, tzinfo=UTC)
     assert df["tags"].to_list() == [
