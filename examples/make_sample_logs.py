@@ -25,7 +25,12 @@ After those 2,000 requests (a second seeded generator, so they stay as they were
   ``long_context_threshold_tokens`` (272,000), billed at its long-context rates;
 * **a bursty job under a tag outside the default set**: ``nightly-evals`` on gpt-5.4,
   300 requests inside 01:00-01:59 UTC on each of the last four nights (the job
-  ``batchframe candidates`` should find).
+  ``batchframe candidates`` should find);
+* **a batch booking**: the cost of one Batch-API job, which LiteLLM's batch poller books on a
+  row of ``call_type`` ``aretrieve_batch`` with ``model`` ``""``, a ``request_id`` ending in
+  ``_batch_cost`` and the job's models in ``metadata.batch_models``
+  (``litellm/litellm_core_utils/batch_utils.py``, ``BATCH_COST_REQUEST_ID_SUFFIX``;
+  ``litellm/proxy/db/db_spend_update_writer.py``); it is counted as ``already_batched``.
 """
 
 from __future__ import annotations
@@ -216,6 +221,14 @@ def _extra_rows() -> list[dict[str, object]]:
                              hour + timedelta(seconds=int(second)), prompt, completion, spend,
                              {}))  # fmt: skip
             i += 1
+    # a Batch-API job on gpt-5.4 (batch 1.25 in / 7.50 out per 1M): 2,000,000 in, 200,000 out
+    usage = {"prompt_tokens": 2_000_000, "completion_tokens": 200_000, "total_tokens": 2_200_000}
+    booking = _row(i, rng, "openai", "", "", ["nightly"], END - timedelta(hours=18), 2_000_000,
+                   200_000, (2_000_000 * 1.25 + 200_000 * 7.50) / 1e6,
+                   {"batch_models": ["gpt-5.4"], "usage_object": usage})  # fmt: skip
+    booking["request_id"] = "batch_6a3f0c21_batch_cost"
+    booking["call_type"] = "aretrieve_batch"
+    rows.append(booking)
     return rows
 
 
