@@ -560,25 +560,28 @@ def _assumptions_section(
         "Price as of: each segment at its model's latest catalog entry (effective date in "
         f"brackets): {listed or 'no segment was priced'}."
     )
-    cached = (
-        int(priced["cached_input_tokens"].sum()) if "cached_input_tokens" in priced.columns else 0
-    )
+
+    def priced_sum(name: str) -> int:
+        return int(priced[name].sum()) if name in priced.columns else 0
+
+    cached, written = priced_sum("cached_input_tokens"), priced_sum("cache_write_tokens")
     notes = {n: (s, v) for n, _, s, v in assumed.iter_rows()}
     at_input = notes.get("cached_at_input_rate", (0, 0.0))
     items.append(
         f"Cached tokens: {cached:,} cached input token(s) in priced segments, at the tier's "
         "cached-input rate where the catalog has one, else at its input rate (no cache "
         f"discount assumed: {at_input[0]:,} segment(s), {_usd(at_input[1])} of spend). Cache "
-        "writes are priced at the tier's cache-write rate; without one the segment is "
+        f"writes ({written:,} token(s)) are priced at the tier's cache-write rate; without one "
+        "the segment is "
         f"excluded ({notes.get('no_cache_write_rate', (0, 0.0))[0]:,} segment(s))."
     )
     long = (
-        int(classified.filter(pl.col("long_context"))["request_count"].sum())
-        if "long_context" in classified.columns
+        int(priced.filter(pl.col("long_context"))["request_count"].sum())
+        if "long_context" in priced.columns
         else 0
     )
     items.append(
-        f"Long prompts: {long:,} request(s) above their model's "
+        f"Long prompts: {long:,} priced request(s) above their model's "
         "<code>long_context_threshold_tokens</code>, priced at the tier's long-context rates; "
         "without them the segment is excluded "
         f"({notes.get('no_long_context_rate', (0, 0.0))[0]:,} segment(s))."
