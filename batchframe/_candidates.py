@@ -15,7 +15,8 @@ from typing import overload
 import polars as pl
 
 from batchframe._catalog import PricingCatalog, resolve_catalog
-from batchframe._input import AggregatesLike, EagerAggregatesLike, validated
+from batchframe._errors import AggregateError
+from batchframe._input import AggregatesLike, EagerAggregatesLike, _to_polars, validated
 from batchframe._logs import aggregate_request_logs, normalize_logs, with_chosen_tag
 from batchframe._project import (
     fold_segments,
@@ -181,6 +182,20 @@ def burst_shares(logs: pl.LazyFrame, eligible_tags: TagsLike) -> pl.LazyFrame:
     )
 
 
+def with_tag_from(frame: pl.DataFrame | pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """`frame` with `column`'s values (as text) standing in for the tag: ``tag`` for
+    aggregates, a one-element ``tags`` list (empty for a null) for request logs."""
+    lazy = frame.lazy()
+    schema = lazy.collect_schema()
+    if column not in schema:
+        raise AggregateError(f"tag_from={column!r}: no such column; the input has {schema.names()}")
+    value = pl.col(column).cast(pl.String)
+    if _is_logs(schema):
+        tags = pl.when(value.is_not_null()).then(pl.concat_list(value)).otherwise(pl.lit([]))
+        return lazy.with_columns(tags.cast(pl.List(pl.String)).alias("tags"))
+    return lazy.with_columns(value.alias("tag"))
+
+
 def _hint_words(eligible: list[str], hints: Iterable[str] | None) -> list[str]:
     extra = CANDIDATE_HINTS if hints is None else tuple(hints)
     if isinstance(hints, str):
@@ -200,6 +215,7 @@ def suggest_candidates(
     hints: Iterable[str] | None = None,
     min_burst_share: float = MIN_BURST_SHARE,
     top: int | None = None,
+    tag_from: str | None = None,
 ) -> pl.LazyFrame: ...
 @overload
 def suggest_candidates(
@@ -210,6 +226,7 @@ def suggest_candidates(
     hints: Iterable[str] | None = None,
     min_burst_share: float = MIN_BURST_SHARE,
     top: int | None = None,
+    tag_from: str | None = None,
 ) -> pl.DataFrame: ...
 def suggest_candidates(
     aggregates_or_logs: AggregatesLike,
@@ -219,6 +236,7 @@ def suggest_candidates(
     hints: Iterable[str] | None = None,
     min_burst_share: float = MIN_BURST_SHARE,
     top: int | None = None,
+    tag_from: str | None = None,
 ) -> pl.DataFrame | pl.LazyFrame:
     """Tags outside the eligible set that look batch-shaped, ranked by what moving them saves.
 
@@ -239,6 +257,9 @@ def suggest_candidates(
             count as hints).
         min_burst_share: the ``burst_share`` from which arrival counts as evidence.
         top: keep only the first `top` candidates.
+        tag_from: a column whose values stand in for the tag (a team, an API key, a
+            route…): candidates are then those values, and the savings are those of the
+            projection of the input with that column as its ``tag``.
 
     Returns:
         One row per candidate (`CANDIDATE_SCHEMA`), biggest ``projected_savings_usd``
@@ -265,7 +286,9 @@ def suggest_candidates(
     words = _hint_words(eligible, hints)
     cat = resolve_catalog(catalog)
     lazy = isinstance(aggregates_or_logs, pl.LazyFrame)
-    source = aggregates_or_logs
+    source: AggregatesLike = aggregates_or_logs
+    if tag_from is not None:
+        source = with_tag_from(_to_polars(source, keep=[tag_from]), tag_from)
     schema = (
         source.collect_schema()
         if isinstance(source, pl.LazyFrame)

@@ -230,6 +230,11 @@ def _parser() -> argparse.ArgumentParser:
         "--top", type=_top, default=5, metavar="N", help="candidates to list (default 5)"
     )
     candidates.add_argument(
+        "--tag-from",
+        metavar="COLUMN",
+        help="rank the values of this column (a team, key, route …) instead of the tags",
+    )
+    candidates.add_argument(
         "--hints",
         action="append",
         metavar="WORD[,WORD…]",
@@ -665,7 +670,11 @@ def _candidates(args: argparse.Namespace, catalog: PricingCatalog | None) -> str
     tags = _eligible_tags(args.tags)
     try:
         found = suggest_candidates(
-            frame, catalog, eligible_tags=tags, hints=_eligible_tags(args.hints)
+            frame,
+            catalog,
+            eligible_tags=tags,
+            hints=_eligible_tags(args.hints),
+            tag_from=args.tag_from,
         )
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where, files)) from None

@@ -286,3 +286,43 @@ def test_every_candidate_saves_what_the_projection_says(frame: pl.DataFrame, eli
             own = bf.project_batch_savings(frame, eligible_tags=[tag], tier=tier)
             assert own.filter(pl.col("tag") == tag)["projected_savings_usd"].sum() == value
     assert found["projected_savings_usd"].is_sorted(descending=True)
+
+
+def test_tag_from_ranks_another_dimension(planted, tmp_path, capsys) -> None:
+    logs, _ = planted
+    # the team that sends each request: the nightly-evals job belongs to "ml-eval-infra"
+    team = (
+        pl.when(pl.col("tags").list.first() == "nightly-evals")
+        .then(pl.lit("ml-eval-infra"))
+        .when(pl.col("tags").list.first() == "ingest")
+        .then(pl.lit("data"))
+        .otherwise(pl.lit("product"))
+    )
+    logs = logs.with_columns(team.alias("team"))
+    found = bf.suggest_candidates(logs, tag_from="team")
+    # ml-eval-infra: nightly-evals' 3,000 requests, saving 120 (as above), hint "eval", bursty;
+    # data: ingest's 2,000 requests, saving 45, bursty; product: everything else, not bursty
+    assert found.select("tag", "name_hint", "evidence").rows() == [
+        ("ml-eval-infra", "eval", "name+burst"),
+        ("data", None, "burst"),
+    ]
+    assert found["projected_savings_usd"].to_list() == pytest.approx([120.0, 45.0], rel=1e-9)
+    as_tags = bf.aggregate_request_logs(
+        logs.with_columns(pl.concat_list(pl.col("team")).alias("tags"))
+    )
+    for tag, saving in found.select("tag", "projected_savings_usd").iter_rows():
+        own = bf.project_batch_savings(as_tags, eligible_tags=[tag])
+        assert own["projected_savings_usd"].to_list() == [saving]
+    aggregates = bf.aggregate_request_logs(logs).with_columns(
+        pl.col("tag").replace({"team-7-backfill": "etl-team"}).alias("owner")
+    )
+    path = tmp_path / "agg.csv"
+    aggregates.write_csv(path)
+    from batchframe._cli import main
+
+    assert main(["candidates", str(path), "--tag-from", "owner", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].startswith("nightly-evals,120.0")  # owner = tag elsewhere
+    assert "etl-team,0.25" in out
+    with pytest.raises(bf.AggregateError, match="tag_from='nope': no such column"):
+        bf.suggest_candidates(logs, tag_from="nope")
