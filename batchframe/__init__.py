@@ -8,7 +8,12 @@ from importlib import metadata as _metadata
 from batchframe._candidates import CANDIDATE_HINTS, suggest_candidates
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
-from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
+from batchframe._explain import (
+    cost_notes,
+    pricing_assumptions,
+    spend_by_status,
+    unpriced_models,
+)
 from batchframe._findings import BatchFinding, as_findings
 from batchframe._input import AggregatesLike, RequestAggregate
 from batchframe._logs import aggregate_request_logs, scan_request_logs
@@ -58,6 +63,7 @@ __all__ = [
     "catalog",
     "chart_to_svg",
     "classify_segments",
+    "cost_notes",
     "helicone_preset",
     "litellm_daily_tag_spend_preset",
     "litellm_spendlogs_preset",

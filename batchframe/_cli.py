@@ -26,7 +26,7 @@ from batchframe._catalog import catalog as default_catalog
 from batchframe._catalog_cli import add_catalog_parser, run_catalog
 from batchframe._display import pretty
 from batchframe._errors import BatchframeError
-from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
+from batchframe._explain import cost_notes, pricing_assumptions, spend_by_status, unpriced_models
 from batchframe._io import (
     FORMATS,
     Files,
@@ -281,7 +281,7 @@ _TABLE_HEADERS = {
 }
 
 
-def _table(findings: pl.DataFrame, total: float) -> str:
+def _table(findings: pl.DataFrame, total: float, notes: Sequence[str] = ()) -> str:
     if findings.height:
         skip = {*_TABLE_HEADERS, "summary", "rates_effective_at"}
         keys = [c for c in findings.columns if c not in skip]
@@ -292,20 +292,32 @@ def _table(findings: pl.DataFrame, total: float) -> str:
     lines = [table, ""]
     if findings.height:
         lines += [f"  \u2022 {text}" for text in findings["summary"]] + [""]
-    lines += [f"Total projected saving: ${total:,.2f}", NOTE]
+    lines += [f"Total projected saving: ${total:,.2f}", *notes, NOTE]
     return "\n".join(lines) + "\n"
 
 
-def _render(findings: pl.DataFrame, fmt: str, tier: str = "batch") -> str | bytes:
+def _render(
+    findings: pl.DataFrame,
+    fmt: str,
+    notes: Sequence[str] = (),
+    quiet: bool = False,
+    tier: str = "batch",
+) -> str | bytes:
+    """The findings in `fmt`; `notes` (`cost_notes`) in the table and JSON, else on stderr
+    (unless `quiet`)."""
     total = float(findings["projected_savings_usd"].sum())
     if fmt == "table":
-        return _table(findings, total)
+        return _table(findings, total, notes)
+    if fmt in ("csv", "parquet", "markdown") and not quiet:
+        for line in notes:
+            print(f"batchframe: note: {line}", file=sys.stderr)
     if fmt == "csv":
         return findings.write_csv()
     if fmt == "json":
         payload: dict[str, Any] = {
             "findings": _jsonable(findings).rows(named=True),
             "total_projected_savings_usd": total,
+            **({"cost_notes": list(notes)} if notes else {}),
             "note": NOTE,
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
@@ -375,8 +387,13 @@ class Progress:
             print(f"read {self.what}: {rows:,} request(s) in {elapsed:.1f} s", file=sys.stderr)
 
 
-def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
-    """The aggregates the command works on, collected (they are small), and where from."""
+def _aggregates(
+    args: argparse.Namespace, catalog: PricingCatalog | None = None
+) -> tuple[pl.DataFrame, str]:
+    """The aggregates the command works on, collected (they are small), and where from.
+
+    Logs without a recorded cost are priced from `catalog` (None: the embedded one).
+    """
     if args.command == "demo":
         return scan_file(_sample_path(), "csv").collect(), "the bundled sample"
     if args.logs and args.file:
@@ -385,7 +402,7 @@ def _aggregates(args: argparse.Namespace) -> tuple[pl.DataFrame, str]:
         raise CliError("nothing to read: give an aggregates FILE or --logs PATH_OR_GLOB")
     every = getattr(args, "every", None)
     if args.logs:
-        return _from_logs(args, every)
+        return _from_logs(args, every, catalog)
     if args.preset:
         raise CliError("--preset applies to --logs files")
     if args.tag_property is not None:
@@ -417,14 +434,8 @@ def _every(every: str) -> str:
     return every
 
 
-def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFrame, str]:
-    where = ", ".join(args.logs)
-    if every is not None:
-        _every(every)
-    mapping = _mapping(args.map)
-    files = resolve(args.logs, args.input_format)
-    if every is not None and args.preset is None:
-        _check_timestamp(files, mapping, every)
+def _preset_of(args: argparse.Namespace) -> str | Preset | None:
+    """``--preset``, with ``--tag-property`` for Helicone."""
     preset: str | Preset | None = args.preset
     if args.tag_property is not None:
         if args.preset != "helicone":
@@ -432,12 +443,26 @@ def _from_logs(args: argparse.Namespace, every: str | None) -> tuple[pl.DataFram
         if not args.tag_property.strip():
             raise CliError("--tag-property needs a property name, e.g. --tag-property feature")
         preset = helicone_preset(args.tag_property.strip())
+    return preset
+
+
+def _from_logs(
+    args: argparse.Namespace, every: str | None, catalog: PricingCatalog | None = None
+) -> tuple[pl.DataFrame, str]:
+    where = ", ".join(args.logs)
+    if every is not None:
+        _every(every)
+    mapping = _mapping(args.map)
+    files = resolve(args.logs, args.input_format)
+    if every is not None and args.preset is None:
+        _check_timestamp(files, mapping, every)
+    preset = _preset_of(args)
     try:
         logs = scan_request_logs(
             list(files.paths), format=files.format, columns=mapping, preset=preset
         )
         aggregated = aggregate_request_logs(
-            logs, every=every, eligible_tags=_eligible_tags(args.tags)
+            logs, every=every, eligible_tags=_eligible_tags(args.tags), catalog=catalog
         )
     except BatchframeError as exc:
         raise CliError(_named(str(exc), where, files)) from None
@@ -561,7 +586,8 @@ def _collect(frame: pl.LazyFrame, where: str, files: Files | None = None) -> pl.
 
 
 def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
-    aggregates, where = _aggregates(args)
+    aggregates, where = _aggregates(args, catalog)
+    notes = cost_notes(aggregates)
     try:
         classified = classify_segments(aggregates, catalog, eligible_tags=_eligible_tags(args.tags))
     except BatchframeError as exc:
@@ -581,6 +607,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
             ),
             "pricing_assumptions": assumed.rows(named=True),
             "total_spend_usd": float(statuses["spend_usd"].sum()),
+            **({"cost_notes": notes} if notes else {}),
             "note": NOTE,
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
@@ -599,6 +626,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         + "\n\nWhat the pricing assumed (prompt caching, long prompts)\n"
         + _assumptions_text(assumed)
         + f"\n\n{total_label}: ${float(statuses['spend_usd'].sum()):,.2f}\n"
+        + "".join(f"{line}\n" for line in notes)
     )
 
 
@@ -652,7 +680,7 @@ def _source_frame(args: argparse.Namespace) -> tuple[pl.LazyFrame, str, Files]:
                 list(files.paths),
                 format=files.format,
                 columns=_mapping(args.map),
-                preset=args.preset,
+                preset=_preset_of(args),
             )
         except BatchframeError as exc:
             raise CliError(_named(str(exc), where, files)) from None
@@ -755,7 +783,7 @@ def _run(args: argparse.Namespace) -> None:
     if args.command == "report":
         _emit(_report(args, catalog), args.output)
         return
-    aggregates, where = _aggregates(args)
+    aggregates, where = _aggregates(args, catalog)
     _check_price_at(aggregates, getattr(args, "price_at", None), where)
     try:
         findings = project_batch_savings(
@@ -772,7 +800,9 @@ def _run(args: argparse.Namespace) -> None:
     findings = _without_wrong_shares(args, findings)
     if args.chart:
         _chart("plot_savings", findings, args.chart, tier=getattr(args, "tier", "batch"))
-    _emit(_render(findings, args.format, getattr(args, "tier", "batch")), args.output)
+    notes = cost_notes(aggregates)
+    tier = getattr(args, "tier", "batch")
+    _emit(_render(findings, args.format, notes, getattr(args, "quiet", False), tier), args.output)
 
 
 #: Why shares of spend are not printed for a per-tag table (docs/presets.md).

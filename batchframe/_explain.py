@@ -5,8 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 from batchframe._project import PRICING_NOTES, SEGMENT_STATUS
+from batchframe._rules import COST_SOURCE, COST_UNKNOWN
 
-__all__ = ["pricing_assumptions", "spend_by_status", "unpriced_models"]
+__all__ = ["cost_notes", "pricing_assumptions", "spend_by_status", "unpriced_models"]
 
 
 def spend_by_status(classified: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
@@ -102,3 +103,40 @@ def pricing_assumptions(classified: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame
         .with_columns(pl.col("segments").fill_null(0), pl.col("spend_usd").fill_null(0.0))
         .collect()
     )
+
+
+def cost_notes(aggregates: pl.DataFrame) -> list[str]:
+    """One line each for cost the export did not record: priced from the catalog, or unknown.
+
+    Empty when every cost was recorded. The amounts are the aggregates' own sums.
+
+    Examples:
+        >>> agg = pl.DataFrame({"cost_usd": [2.5, 0.0, 1.0], "request_count": [3, 2, 1],
+        ...     "input_tokens": [10, 20, 5], "output_tokens": [1, 2, 0],
+        ...     "cost_source": ["catalog", None, "recorded"], "cost_unknown": [False, True, False]})
+        >>> for line in cost_notes(agg): print(line)
+        $2.50 priced from the catalog at the rates of the tier each request ran on (the export records no cost): 3 request(s)
+        2 request(s) (20 input, 2 output tokens) have no known cost: not in the catalog at the tier they ran on; counted, never projected (status unknown_cost)
+    """
+    lines = []
+    if COST_SOURCE in aggregates.columns:
+        priced = aggregates.filter(pl.col(COST_SOURCE) == "catalog")
+        if priced.height:
+            usd = float(priced["cost_usd"].sum())
+            requests = int(priced["request_count"].sum())
+            lines.append(
+                f"${usd:,.2f} priced from the catalog at the rates of the tier each request ran "
+                f"on (the export records no cost): {requests:,} request(s)"
+            )
+    if COST_UNKNOWN in aggregates.columns:
+        unknown = aggregates.filter(pl.col(COST_UNKNOWN).fill_null(False))
+        if unknown.height:
+            requests = int(unknown["request_count"].sum())
+            tokens_in = int(unknown["input_tokens"].sum())
+            tokens_out = int(unknown["output_tokens"].sum())
+            lines.append(
+                f"{requests:,} request(s) ({tokens_in:,} input, {tokens_out:,} output tokens) "
+                "have no known cost: not in the catalog at the tier they ran on; counted, "
+                "never projected (status unknown_cost)"
+            )
+    return lines

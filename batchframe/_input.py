@@ -23,7 +23,11 @@ from batchframe._errors import AggregateError
 from batchframe._logschema import parse_timestamp
 from batchframe._rules import (
     CACHE_COLUMNS,
+    CACHE_HIT,
+    COST_SOURCE,
+    COST_UNKNOWN,
     COUNT_COLUMNS,
+    EXCLUDING_FLAGS,
     LONG_CONTEXT,
     RESERVED_PREFIX,
     ValueRule,
@@ -67,6 +71,8 @@ FOLDED_LOG_COLUMNS = (
     "cache_write_tokens",
     "long_context",
     "already_batched",
+    CACHE_HIT,
+    COST_UNKNOWN,
 )
 
 
@@ -156,7 +162,7 @@ def _first_bad_python_value(column: str, values: list[Any]) -> tuple[int, Any, s
     elif column in (*SUMMED_COLUMNS, *CACHE_COLUMNS):
         ok = (int, float)
         expected = "numbers"
-    elif column in ("already_batched", LONG_CONTEXT):
+    elif column in (*EXCLUDING_FLAGS, LONG_CONTEXT):
         ok, expected = (bool,), "booleans"
     else:  # period_start and columns named by by= / price_at=: Polars decides
         return None
@@ -498,7 +504,15 @@ def _canonical(name: str, dtype: pl.DataType) -> pl.Expr:
 
 
 #: Optional aggregate columns that carry meaning when present.
-OPTIONAL_COLUMNS = ("already_batched", "period_start", *CACHE_COLUMNS, LONG_CONTEXT)
+OPTIONAL_COLUMNS = (
+    "already_batched",
+    "period_start",
+    *CACHE_COLUMNS,
+    LONG_CONTEXT,
+    CACHE_HIT,
+    COST_UNKNOWN,
+    COST_SOURCE,
+)
 
 
 def _with_index_label(error: AggregateError, aggregates: object) -> AggregateError:
@@ -545,11 +559,19 @@ def optional_columns(schema: pl.Schema) -> list[pl.Expr]:
         if not isinstance(dtype, (pl.Boolean, pl.Null)):
             raise AggregateError(f"column 'long_context': expected booleans, got dtype {dtype}")
         out.append(pl.col(LONG_CONTEXT).cast(pl.Boolean).fill_null(False))
-    if "already_batched" in schema:
-        dtype = schema["already_batched"]
-        if not isinstance(dtype, (pl.Boolean, pl.Null)):
-            raise AggregateError(f"column 'already_batched': expected booleans, got dtype {dtype}")
-        out.append(pl.col("already_batched").cast(pl.Boolean).fill_null(False))
+    for name in EXCLUDING_FLAGS:  # absent or null = false
+        if name in schema:
+            dtype = schema[name]
+            if not isinstance(dtype, (pl.Boolean, pl.Null)):
+                raise AggregateError(f"column {name!r}: expected booleans, got dtype {dtype}")
+            out.append(pl.col(name).cast(pl.Boolean).fill_null(False))
+    if COST_SOURCE in schema:
+        dtype = schema[COST_SOURCE]
+        if not isinstance(dtype, (pl.String, pl.Categorical, pl.Enum, pl.Null)):
+            raise AggregateError(
+                f"column {COST_SOURCE!r}: expected text ('recorded' or 'catalog'), got dtype {dtype}"
+            )
+        out.append(pl.col(COST_SOURCE).cast(pl.String))
     if "period_start" in schema:
         dtype = schema["period_start"]
         if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):

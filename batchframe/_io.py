@@ -88,6 +88,7 @@ AGGREGATE_FILLABLE = (
     "long_context",
     "cache_hit",
     "cost_unknown",
+    "cost_source",
 )
 
 
@@ -654,7 +655,7 @@ def diagnose(files: Files, exc: BaseException) -> AggregateError:
 #: Log columns whose absence means the same as null (docs/semantics.md §1.4): a file of a
 #: glob may lack them. They are batchframe's own names; a preset's or a mapping's source
 #: columns must be in every file.
-LOG_FILLABLE = ("provider", "tags", "tag", "already_batched", "service_tier")
+LOG_FILLABLE = ("provider", "tags", "tag", "already_batched", "service_tier", "cache_hit")
 
 
 def scan_log_files(files: Files) -> pl.LazyFrame:

@@ -41,9 +41,12 @@ from batchframe._logschema import (
     single_tag,
 )
 from batchframe._presets import PRESETS, Preset, infer_provider, provider_alias
+from batchframe._recorded import price_unrecorded, priced_tier_key
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
     CACHE_COLUMNS,
+    CACHE_HIT,
+    COST_SOURCE,
     LONG_CONTEXT,
     RESERVED_PREFIX,
     Every,
@@ -171,13 +174,15 @@ def _tags(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
 
 
 def _already_batched(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    """The flag itself, or a discounted ``service_tier``: either one marks the request."""
+    flag = pl.lit(False)
     if "already_batched" in schema:
         column = origin.get("already_batched")
-        return parse_flag("already_batched", schema["already_batched"], column).fill_null(False)
+        flag = parse_flag("already_batched", schema["already_batched"], column).fill_null(False)
     if "service_tier" in schema:
         tier = clean_text(pl.col("service_tier")).str.to_lowercase()
-        return tier.is_in(list(ALREADY_DISCOUNTED_TIERS)).fill_null(False)
-    return pl.lit(False)
+        flag = flag | tier.is_in(list(ALREADY_DISCOUNTED_TIERS)).fill_null(False)
+    return flag
 
 
 def normalize_logs(
@@ -241,8 +246,22 @@ def normalize_logs(
         count.alias("request_count"),
         timestamp.alias("timestamp"),
         _already_batched(schema, origin).alias("already_batched"),
+        _service_tier(schema).alias("service_tier"),
+        _cache_hit(schema, origin).alias(CACHE_HIT),
         *carry,
     )
+
+
+def _service_tier(schema: pl.Schema) -> pl.Expr:
+    if "service_tier" in schema:
+        return clean_text(pl.col("service_tier")).str.to_lowercase()
+    return pl.lit(None, dtype=pl.String)
+
+
+def _cache_hit(schema: pl.Schema, origin: Mapping[str, str]) -> pl.Expr:
+    if CACHE_HIT in schema:
+        return parse_flag(CACHE_HIT, schema[CACHE_HIT], origin.get(CACHE_HIT)).fill_null(False)
+    return pl.lit(False)
 
 
 def scan_request_logs(
@@ -497,7 +516,8 @@ def fold_requests(
     normalized = normalize_logs(frame, origin=origin, carry=[BUCKET])
     frame = with_chosen_tag(normalized, eligible_tags)
     keys = [pl.col("provider"), pl.col("model"), pl.col("tag"), pl.col("already_batched")]
-    keys.append(pl.col(BUCKET))
+    # requests without a recorded cost fold apart, per tier they ran on (`_recorded`)
+    keys += [pl.col(BUCKET), pl.col(CACHE_HIT), priced_tier_key(frame.collect_schema())]
     if period is not None:
         keys.append(pl.col("timestamp").dt.truncate(period.text).alias("period_start"))
     folded = frame.group_by(keys).agg(_log_sums())
@@ -515,7 +535,7 @@ def _finish_logs(
 
     Shared by every engine: Spark hands over its own fold of the same keys.
     """
-    order = list(FOLDED_LOG_COLUMNS)
+    order = [*FOLDED_LOG_COLUMNS, COST_SOURCE]
     if periods:
         order.append("period_start")
     # Providers the export did not name come from the model id: once per segment. Filling
@@ -523,14 +543,25 @@ def _finish_logs(
     provider = pl.coalesce(pl.col("provider"), infer_provider(pl.col("model")), pl.lit("unknown"))
     named = folded.with_columns(provider.alias("provider"))
     long = long_context_of(named, catalog, thresholds).alias(LONG_CONTEXT)
+    # Costs the export did not record: priced from the catalog at the tier each ran on.
+    priced = price_unrecorded(
+        named.with_columns(long), catalog, "period_start" if periods else None
+    )
     regroup = [name for name in order if name not in (*SUMMED_COLUMNS, *CACHE_COLUMNS)]
     folded = (
-        named.with_columns(long)
-        .group_by(regroup)
+        priced.group_by(regroup)
         .agg(_log_sums())
         .with_columns(checked_narrow(name, pl.Int64()) for name in _COUNTERS)
         .select(order)
+        # one order whatever the plan (the priced and recorded parts arrive in any order),
+        # so that float sums over the aggregates are the same on every run
+        .sort(regroup, nulls_last=True)
     )
     # The result is small and costly to recompute: collect it (streaming) before handing
     # it to the projection, which reads its input more than once.
-    return folded if lazy else folded.collect()
+    if lazy:
+        return folded
+    collected = folded.collect()
+    if not (collected[COST_SOURCE] == "catalog").any():
+        collected = collected.drop(COST_SOURCE)  # only shown when some cost was priced
+    return collected

@@ -42,12 +42,16 @@ LOG_SCHEMA = pl.Schema(
         # of the input tokens, those read from / written to the provider's prompt cache
         "cached_input_tokens": pl.Int64(),
         "cache_write_tokens": pl.Int64(),
-        "cost_usd": pl.Float64(),
+        "cost_usd": pl.Float64(),  # null: the export recorded no cost (priced from the catalog)
         "request_count": pl.Int64(),  # 1 for a per-request row; N for a pre-counted row
         "timestamp": pl.Datetime(
             "us", "UTC"
         ),  # when the request started (null if the export has none)
         "already_batched": pl.Boolean(),  # ran on a batch or flex tier already: never projected again
+        # the tier the request ran on, lower-cased as the export spells it ("flex", "default" …;
+        # null if the export has none): the rates a missing cost is priced at
+        "service_tier": pl.String(),
+        "cache_hit": pl.Boolean(),  # answered from a gateway's response cache: never billed
     }
 )
 

@@ -54,6 +54,8 @@ _STATUS_LABELS = {
     "unknown_model": "Unknown model",
     "no_batch_tier": "No batch tier",
     "already_batched": "Already batched",
+    "cache_hit": "Gateway cache hit",
+    "unknown_cost": "Cost unknown",
 }
 _STATUS_COLOURS = {
     "projected": _DARK,
@@ -62,6 +64,8 @@ _STATUS_COLOURS = {
     "unknown_model": _AMBER,
     "no_batch_tier": _AMBER,
     "already_batched": "#7b9e89",
+    "cache_hit": "#a3b8c2",
+    "unknown_cost": _AMBER,
 }
 _FINDING_COLUMNS = (*FINDINGS_SCHEMA.names(), "rates_effective_at")
 # Columns of a findings frame that are not breakdown keys (a tier column names the tier).

@@ -32,8 +32,11 @@ from batchframe._input import (
 )
 from batchframe._rules import (
     CACHE_COLUMNS,
+    CACHE_HIT,
     CONTEXTS,
+    COST_UNKNOWN,
     DEFAULT_BATCH_ELIGIBLE_TAGS,
+    EXCLUDING_FLAGS,
     LONG_CONTEXT,
     RATE_KINDS,
     RESERVED_PREFIX,
@@ -92,10 +95,15 @@ def keep_candidates(aggregates: pl.LazyFrame, eligible: list[str]) -> pl.LazyFra
 
 
 def not_batched(aggregates: pl.LazyFrame) -> pl.LazyFrame:
-    """Drop segments that already ran on a batch or flex tier: they are never projected."""
-    if "already_batched" in aggregates.collect_schema():
-        return aggregates.filter(~pl.col("already_batched")).drop("already_batched")
-    return aggregates
+    """Drop segments that are never projected: already batched, gateway cache hits, cost unknown.
+
+    A pure optimisation as well: `status_expr` gives those segments their own statuses.
+    """
+    present = [name for name in EXCLUDING_FLAGS if name in aggregates.collect_schema()]
+    if not present:
+        return aggregates
+    excluded = functools.reduce(operator.or_, (pl.col(name) for name in present))
+    return aggregates.filter(~excluded).drop(present)
 
 
 def total_spend(aggregates: pl.LazyFrame, reductions: Iterable[pl.Expr] = ()) -> pl.LazyFrame:
@@ -289,23 +297,38 @@ def _tokens(schema: pl.Schema, name: str) -> pl.Expr:
     return pl.col(name).cast(pl.Float64) if name in schema else pl.lit(0.0)
 
 
+def unpriceable_expr(schema: pl.Schema) -> pl.Expr:
+    """Whether the attached tier rates cannot price a segment faithfully (`projected_cost_expr`).
+
+    No input or output rate for the segment's context, or cache writes without the
+    tier's cache-write rate. (A segment whose model is not in the catalog has no rates.)
+    """
+    unpriceable = _chosen(schema, "input").is_null() | _chosen(schema, "output").is_null()
+    if "cache_write_tokens" in schema:
+        writes = _tokens(schema, "cache_write_tokens") > 0
+        unpriceable = unpriceable | (writes & _chosen(schema, "cache_write").is_null())
+    return unpriceable
+
+
+def _flag(schema: pl.Schema, name: str) -> pl.Expr:
+    """An optional Boolean column, false where absent or null."""
+    return pl.col(name).fill_null(False) if name in schema else pl.lit(False)
+
+
 def status_expr(schema: pl.Schema, eligible: list[str]) -> pl.Expr:
     """The segment status: the first of `STATUS_PRECEDENCE` whose condition holds.
 
     ``no_batch_tier`` also covers what cannot be priced faithfully: cache writes without
     the tier's cache-write rate, a long-context segment without long-context rates.
     """
-    batched = pl.col("already_batched") if "already_batched" in schema else pl.lit(False)
-    unpriceable = _chosen(schema, "input").is_null() | _chosen(schema, "output").is_null()
-    if "cache_write_tokens" in schema:
-        writes = _tokens(schema, "cache_write_tokens") > 0
-        unpriceable = unpriceable | (writes & _chosen(schema, "cache_write").is_null())
     conditions = {
-        "already_batched": batched.fill_null(False),
+        "already_batched": _flag(schema, "already_batched"),
+        "cache_hit": _flag(schema, CACHE_HIT),
+        "unknown_cost": _flag(schema, COST_UNKNOWN),
         "untagged": pl.col("tag").is_null(),
         "not_eligible": ~pl.col("tag").cast(pl.String).str.to_lowercase().is_in(eligible),
         "unknown_model": pl.col(_EFFECTIVE).is_null(),
-        "no_batch_tier": unpriceable,
+        "no_batch_tier": unpriceable_expr(schema),
     }
     *ruled, last = STATUS_PRECEDENCE
     cases = [(conditions[status], pl.lit(status)) for status in ruled]
@@ -336,6 +359,29 @@ def projected_cost_expr(schema: pl.Schema) -> pl.Expr:
         write_rate = _chosen(schema, "cache_write").fill_null(0.0)  # no writes, or excluded
         terms.append(_per_million(_tokens(schema, "cache_write_tokens") * write_rate))
     return functools.reduce(operator.add, terms)
+
+
+def catalog_cost(
+    segments: pl.LazyFrame,
+    catalog: PricingCatalog,
+    tier: str,
+    price_at: str | None = None,
+) -> pl.LazyFrame:
+    """`segments` with ``cost_usd`` priced from the catalog at `tier`'s rates, and `COST_UNKNOWN`.
+
+    The formula is the projection's (`projected_cost_expr`: cache- and long-context-aware),
+    at any tier of the catalog (``standard``, ``batch``, ``flex``, ``priority``): used to
+    price traffic the export recorded no cost for, at the tier it ran on. A segment the
+    catalog cannot price (unknown model, no rate of the tier for its context or its cache
+    writes) gets ``cost_usd = 0`` and ``cost_unknown = true``: never a guessed number.
+    """
+    keyed = attach_rates(segments, catalog, tier, price_at)
+    schema = keyed.collect_schema()
+    unknown = pl.col(_EFFECTIVE).is_null() | unpriceable_expr(schema)
+    return keyed.with_columns(
+        pl.when(unknown).then(0.0).otherwise(projected_cost_expr(schema)).alias("cost_usd"),
+        unknown.alias(COST_UNKNOWN),
+    ).drop(*_RATES, _THRESHOLD, _EFFECTIVE, _CATALOG_MODEL, strict=False)
 
 
 def _per_million(value: pl.Expr) -> pl.Expr:
@@ -858,7 +904,8 @@ def classify_segments(
     """Every input segment with the reason it is or is not projected: the drill-down.
 
     Adds ``status`` (an Enum: ``projected``, ``untagged``, ``not_eligible``,
-    ``unknown_model``, ``no_batch_tier``, ``already_batched``) and
+    ``unknown_model``, ``no_batch_tier``, ``already_batched``, ``cache_hit``,
+    ``unknown_cost``) and
     ``projected_batch_cost_usd`` (null unless projected) to the input's aggregate
     columns, in input order, and ``rates_effective_at`` (the catalog entry that priced or
     would have priced it; `tier` and `price_at` as in `project_batch_savings`). The rules

@@ -42,6 +42,9 @@ STATUS_MEANING = {
     "no_batch_tier": "eligible, but the catalog has no rate for the tier (or for its cache "
     "writes / long prompts)",
     "already_batched": "already ran on a batch or flex tier: never projected twice",
+    "cache_hit": "answered from a gateway cache: no provider call to move",
+    "unknown_cost": "the export recorded no cost and the catalog cannot price it at the tier "
+    "it ran on: counted, never projected",
 }
 DASH = "\u2013"  # an en dash: a missing value in a table
 _PALETTE = ("#1f6f50", "#9aa5b1", "#c9a227", "#b5473a", "#7a5195", "#3a7ca5", "#d45087", "#444")

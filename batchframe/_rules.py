@@ -60,10 +60,28 @@ TIERS: tuple[str, ...] = ("batch", "flex")
 #: Service tiers that are already discounted: traffic that ran on them is never projected.
 ALREADY_DISCOUNTED_TIERS: tuple[str, ...] = ("batch", "flex")
 
+#: Service-tier spellings of the exports (lower-cased) -> the catalog's pricing tier
+#: (`RATE_TIERS`) the request was billed at. OpenAI writes ``default`` / ``auto`` for the
+#: standard tier (``openai-python`` ``types/chat/chat_completion.py`` ``service_tier``),
+#: Anthropic ``standard`` / ``priority`` / ``batch`` (``anthropic-sdk-python``
+#: ``types/usage.py``). Any other spelling, or none, is the standard tier unless the row
+#: is ``already_batched`` (then batch).
+SERVICE_TIERS: dict[str, str] = {
+    "standard": "standard",
+    "default": "standard",
+    "auto": "standard",
+    "on_demand": "standard",
+    "batch": "batch",
+    "flex": "flex",
+    "priority": "priority",
+}
+
 #: Why a segment is or is not projected, in the order the rules are applied: the first
 #: status whose condition holds is the segment's status.
 STATUS_PRECEDENCE: tuple[str, ...] = (
     "already_batched",
+    "cache_hit",
+    "unknown_cost",
     "untagged",
     "not_eligible",
     "unknown_model",
@@ -79,6 +97,8 @@ STATUS_CATEGORIES: tuple[str, ...] = (
     "unknown_model",
     "no_batch_tier",
     "already_batched",
+    "cache_hit",
+    "unknown_cost",
 )
 
 #: The summed counters of an aggregate row.
@@ -247,6 +267,19 @@ COUNT_COLUMNS = ("input_tokens", "output_tokens", "request_count")
 CACHE_COLUMNS = ("cached_input_tokens", "cache_write_tokens")
 #: Optional flag: the segment's requests exceed the model's long-context threshold.
 LONG_CONTEXT = "long_context"
+#: Optional flag: a gateway answered the requests from its own response cache (LiteLLM
+#: ``cache_hit``); the provider never billed them, so they are never projected.
+CACHE_HIT = "cache_hit"
+#: Optional flag: the export recorded no cost and the catalog could not price the requests
+#: at the tier they ran on; ``cost_usd`` is 0 on such rows and they are never projected.
+COST_UNKNOWN = "cost_unknown"
+#: Optional text column of log aggregates: ``recorded`` (the export's cost) or ``catalog``
+#: (priced from the catalog at the tier the requests ran on; the export recorded none).
+COST_SOURCE = "cost_source"
+#: The values of `COST_SOURCE`.
+COST_SOURCES: tuple[str, ...] = ("recorded", "catalog")
+#: Optional flags of an aggregate row that exclude it from the projection (absent = false).
+EXCLUDING_FLAGS: tuple[str, ...] = ("already_batched", CACHE_HIT, COST_UNKNOWN)
 
 
 def checked_columns(names: Iterable[str]) -> tuple[str, ...]:

@@ -64,7 +64,9 @@ from batchframe._logs import check_every_column, check_log_columns
 from batchframe._project import merge_partials, partial_from_segments
 from batchframe._rules import (
     CACHE_COLUMNS,
+    COST_SOURCE,
     COUNT_COLUMNS,
+    EXCLUDING_FLAGS,
     LONG_CONTEXT,
     RESERVED_PREFIX,
     TagsLike,
@@ -474,9 +476,9 @@ def _candidate(schema: Mapping[str, DataType], eligible: list[str]) -> Column:
         is_candidate = tag.isin(list(words))
     else:
         is_candidate = tag.isNotNull()
-    if "already_batched" in schema:
-        batched = F.coalesce(_col("already_batched").cast("boolean"), F.lit(False))
-        is_candidate = is_candidate & ~batched
+    for name in EXCLUDING_FLAGS:  # already batched, gateway cache hits, cost unknown
+        if name in schema:
+            is_candidate = is_candidate & ~F.coalesce(_col(name).cast("boolean"), F.lit(False))
     return F.coalesce(is_candidate, F.lit(False))
 
 
@@ -596,8 +598,9 @@ def classify_segments(
 ) -> pl.DataFrame:
     """`batchframe.classify_segments` over a Spark DataFrame of request aggregates.
 
-    Spark folds the rows per ``(provider, model, tag, already_batched)`` (and the
-    `price_at` column); the folded segments are collected and classified in Polars by
+    Spark folds the rows per ``(provider, model, tag)`` and the optional flags
+    (``already_batched``, ``cache_hit``, ``cost_unknown``, ``long_context``,
+    ``cost_source``) and the `price_at` column; the folded segments are collected and classified in Polars by
     `batchframe.classify_segments`. A Spark DataFrame has no row order or identity, so
     rows with the same keys come back as one segment, sorted by their keys.
     """
@@ -607,7 +610,8 @@ def classify_segments(
     instants = (price_at,) if price_at else ()
     schema = _checked_schema(spark_df, instants)
     group = ["provider", "model", "tag"]
-    group += [name for name in ("already_batched", LONG_CONTEXT) if name in schema]
+    flags = (*EXCLUDING_FLAGS, LONG_CONTEXT, COST_SOURCE)
+    group += [name for name in flags if name in schema]
     group = list(dict.fromkeys((*group, *instants)))
     folded = _fold(spark_df, schema, group).sort(group, nulls_last=True)
     segments = folded.with_columns(_counters(folded))
@@ -673,6 +677,8 @@ def _raw_log_fold(
         F.lit(0),
     )
     columns.append(bucket.cast("tinyint").alias(_logs.BUCKET))
+    # requests without a recorded cost fold apart (priced from the catalog afterwards)
+    columns.append(_col("cost_usd").isNull().alias(f"{RESERVED_PREFIX}unrecorded"))
     count = (
         _summed("request_count", schema["request_count"]) if "request_count" in schema else F.lit(1)
     )
@@ -694,7 +700,7 @@ def _raw_log_fold(
 
 
 #: Raw log columns that are folded as they are and normalised in Polars afterwards.
-_RAW_KEYS = ("provider", "model", "tags", "tag", "already_batched", "service_tier")
+_RAW_KEYS = ("provider", "model", "tags", "tag", "already_batched", "service_tier", "cache_hit")
 
 
 def aggregate_request_logs(

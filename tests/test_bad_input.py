@@ -305,20 +305,23 @@ def test_already_batched_text_in_logs_is_read_or_refused() -> None:
         bf.aggregate_request_logs(logs.with_columns(already_batched=pl.lit(1.5)))
 
 
-def test_a_request_of_unknown_cost_leaves_its_segment_cost_unknown() -> None:
+def test_a_request_of_unknown_cost_is_folded_apart_and_priced() -> None:
     logs = pl.DataFrame(
         {
             "model": ["gpt-5.5", "gpt-5.5"],
             "tag": ["nightly", "nightly"],
-            "input_tokens": [1_000_000, 1_000_000],
+            "input_tokens": [100_000, 100_000],
             "output_tokens": [0, 0],
-            "cost_usd": [5.0, None],
+            "cost_usd": [0.5, None],
         }
     )
-    folded = bf.aggregate_request_logs(logs)
-    assert folded["cost_usd"].to_list() == [None]  # not 5.0 for two requests
-    with pytest.raises(bf.AggregateError, match="'cost_usd': expected a finite number, not null"):
-        bf.project_batch_savings(folded)
+    folded = bf.aggregate_request_logs(logs).sort("cost_source")
+    # never 0.5 for two requests: the unrecorded one is priced at gpt-5.5's standard
+    # input rate, 100_000 / 1e6 * $5.00 = $0.50, and says so (tests/test_recorded_cost.py)
+    assert folded.select("cost_usd", "cost_source", "request_count").rows() == [
+        (0.5, "catalog", 1),
+        (0.5, "recorded", 1),
+    ]
 
 
 def test_a_preset_must_return_a_lazyframe(tmp_path: Path) -> None:

@@ -218,6 +218,8 @@ def test_explain_reports_spend_by_status_and_unpriced_models(
         "unknown_model",
         "no_batch_tier",
         "already_batched",
+        "cache_hit",
+        "unknown_cost",
     ]
     frame = sample()
     assert payload["total_spend_usd"] == pytest.approx(frame["cost_usd"].sum())

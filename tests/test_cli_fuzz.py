@@ -352,9 +352,9 @@ CASES = [
     case(
         "json-array-not-ndjson",
         "project",
-        "{d}/a.json",
-        files={"a.json": text("[\n" + JSON_ROW.strip() + ",\n" + JSON_ROW.strip() + "\n]\n")},
-        says=("{d}/a.json: holds a JSON array", "one JSON object per line"),
+        "{d}/a.ndjson",  # .json files are JSON documents since issue 14; .ndjson stays lines
+        files={"a.ndjson": text("[\n" + JSON_ROW.strip() + ",\n" + JSON_ROW.strip() + "\n]\n")},
+        says=("{d}/a.ndjson: holds a JSON array", "one JSON object per line", "*.json"),
     ),
     # -- raw request logs ---------------------------------------------------------------
     case("logs-missing", "project", "--logs", "{d}/none.csv", says=("{d}/none.csv: no such file",)),
@@ -409,7 +409,7 @@ CASES = [
             "a.csv": text(LOG_HEADER + LOG_ROW),
             "b.csv": text("model,input_tokens,output_tokens,tag\ngpt-5.5,1,1,x\n"),
         },
-        says=("{d}/b.csv: missing column 'cost_usd', which {d}/a.csv has",),
+        says=("{d}/b.csv: missing column 'cost_usd'",),  # each file mapped on its own columns
     ),
     case(
         "logs-ragged-row",

@@ -29,11 +29,6 @@ from batchframe._cli import main
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "helicone"
 JSONS = ["requests.jsonl", "requests.json"]
-ENGINE_14B = pytest.mark.xfail(
-    strict=True,
-    reason="the cache_hit status is the engine side of issue 14 (branch i14b); until it is "
-    "merged the Helicone cache hit (cost 0) is projected",
-)
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -84,7 +79,6 @@ def test_json_exports_mark_the_helicone_cache_hit(name: str) -> None:
     assert mapped["cache_hit"].to_list() == [False, False, False, True]
 
 
-@ENGINE_14B
 @pytest.mark.parametrize("name", JSONS)
 def test_json_exports_nightly_is_h1_only(name: str) -> None:
     logs = bf.scan_request_logs(SAMPLES / name, preset="helicone")

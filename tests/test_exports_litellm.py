@@ -45,11 +45,6 @@ from batchframe._presets import provider_alias
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "litellm"
 SPENDLOGS = ["spendlogs.csv", "spendlogs.parquet", "spendlogs_api.ndjson"]
-ENGINE_14B = pytest.mark.xfail(
-    strict=True,
-    reason="the cache_hit status is the engine side of issue 14 (branch i14b); until it is "
-    "merged the LiteLLM cache hit (spend 0) is projected",
-)
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -137,7 +132,6 @@ def test_spendlogs_background_and_status_totals(name: str) -> None:
     assert by_status["not_eligible"][0] == 0
 
 
-@ENGINE_14B
 @pytest.mark.parametrize("name", SPENDLOGS)
 def test_spendlogs_nightly_excludes_the_gateway_cache_hit(name: str) -> None:
     logs = bf.scan_request_logs(SAMPLES / name, preset="litellm-spendlogs")

@@ -221,6 +221,8 @@ def test_already_batched_traffic_is_reported_not_projected(tmp_path: Path) -> No
             "unknown_model": 0.01,
             "no_batch_tier": 0.0,
             "already_batched": 15.0,
+            "cache_hit": 0.0,
+            "unknown_cost": 0.0,
         }
     )
     assert by_status["share_of_spend_pct"].sum() == pytest.approx(100.0)

@@ -165,6 +165,8 @@ def test_spend_status_chart(sample: pl.DataFrame) -> None:
         "unknown_model": "Unknown model",
         "no_batch_tier": "No batch tier",
         "already_batched": "Already batched",
+        "cache_hit": "Gateway cache hit",
+        "unknown_cost": "Cost unknown",
     }
     for row in per_status.iter_rows(named=True):
         if row["segments"] > 0:

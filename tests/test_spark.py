@@ -561,3 +561,29 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert report["rows"] == 3000 and report["findings"] > 0
     assert report["spark_session_startup_seconds"] > 0
     assert len(report["results"]) == 2 and all(r["seconds"] > 0 for r in report["results"])
+
+
+def test_unrecorded_costs_and_cache_hits_fold_as_in_polars(spark: SparkSession) -> None:
+    logs = pl.DataFrame(
+        {
+            "model": ["gpt-5.5", "gpt-5.5", "gpt-5.5", "mystery-7b"],
+            "tag": ["nightly"] * 4,
+            "input_tokens": [100_000, 200_000, 50_000, 1_000],
+            "output_tokens": [0, 0, 0, 0],
+            # recorded, not recorded (priced: 200k × $5.00 = $1.00), a gateway cache hit,
+            # and a model the catalog cannot price
+            "cost_usd": [0.7, None, None, None],
+            "cache_hit": [False, False, True, False],
+        }
+    )
+    got = bfs.aggregate_request_logs(bfs.to_spark(logs, spark))
+    want = bf.aggregate_request_logs(logs)
+    assert_same_aggregates(got, want)
+    assert sorted(want.select("cost_source", "cost_usd").rows(), key=str) == [
+        ("catalog", 1.0),
+        ("recorded", 0.0),  # the cache hit: never billed
+        ("recorded", 0.7),
+        (None, 0.0),  # mystery-7b: cost unknown
+    ]
+    statuses = bfs.classify_segments(got)["status"].cast(pl.String).sort().to_list()
+    assert statuses == ["cache_hit", "projected", "projected", "unknown_cost"]
