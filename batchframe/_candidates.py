@@ -196,7 +196,7 @@ def with_tag_from(frame: pl.DataFrame | pl.LazyFrame, column: str) -> pl.LazyFra
     return lazy.with_columns(value.alias("tag"))
 
 
-def _hint_words(eligible: list[str], hints: Iterable[str] | None) -> list[str]:
+def hint_words(eligible: list[str], hints: Iterable[str] | None) -> list[str]:
     extra = CANDIDATE_HINTS if hints is None else tuple(hints)
     if isinstance(hints, str):
         extra = (hints,)
@@ -267,7 +267,9 @@ def suggest_candidates(
         ``share_of_spend_pct`` are the finding `project_batch_savings(...,
         eligible_tags=[tag])` gives for the tag (0 when it gives none),
         ``flex_savings_usd`` that of ``tier="flex"``; ``spend_usd`` is all the tag's
-        spend. The burst columns are null for aggregates. Lazy in, lazy out.
+        spend. The burst columns are null for aggregates. Lazy in, lazy out; from
+        request logs the fold itself (logs -> segments and per-tag hours, a few rows) is
+        collected when this is called, in one pass, and the rest stays lazy.
 
     Examples:
         >>> import batchframe as bf
@@ -283,7 +285,7 @@ def suggest_candidates(
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ValueError(f"top must be a whole number >= 1 or None, got {top!r}")
     eligible = eligible_tag_set(eligible_tags)
-    words = _hint_words(eligible, hints)
+    words = hint_words(eligible, hints)
     cat = resolve_catalog(catalog)
     lazy = isinstance(aggregates_or_logs, pl.LazyFrame)
     source: AggregatesLike = aggregates_or_logs
@@ -296,13 +298,42 @@ def suggest_candidates(
         if isinstance(source, pl.DataFrame)
         else None
     )
-    bursts: pl.LazyFrame | None = None
+    bursts: pl.DataFrame | None = None
     aggregates: AggregatesLike = source
     if schema is not None and _is_logs(schema):
         assert isinstance(source, (pl.DataFrame, pl.LazyFrame))
-        logs = source.lazy()
-        aggregates = aggregate_request_logs(logs, eligible_tags=eligible_tags, catalog=cat)
-        bursts = burst_shares(logs, eligible_tags)
+        aggregates, bursts = fold_logs(source, eligible_tags, cat)
+    result = candidates_of(aggregates, bursts, cat, eligible_tags, words, min_burst_share)
+    if top is not None:
+        result = result.head(top)
+    return result if lazy else result.collect()
+
+
+def fold_logs(
+    logs: pl.DataFrame | pl.LazyFrame, eligible_tags: TagsLike, catalog: PricingCatalog
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The aggregates and the per-tag burst signals of request logs, in one collection.
+
+    Both are small (one row per segment, per tag). They are collected together, so the
+    logs are read once and the (long) log-normalising plan is optimised once; every
+    later step of `suggest_candidates` then works on these few rows.
+    """
+    lazy = logs.lazy()
+    aggregates = aggregate_request_logs(lazy, eligible_tags=eligible_tags, catalog=catalog)
+    folded, bursts = pl.collect_all([aggregates, burst_shares(lazy, eligible_tags)])
+    return folded, bursts
+
+
+def candidates_of(
+    aggregates: AggregatesLike,
+    bursts: pl.DataFrame | None,
+    cat: PricingCatalog,
+    eligible_tags: TagsLike,
+    words: Sequence[str],
+    min_burst_share: float,
+) -> pl.LazyFrame:
+    """The candidate frame of `suggest_candidates`, lazily, from aggregates (and bursts)."""
+    eligible = eligible_tag_set(eligible_tags)
     batch = _savings(aggregates, cat, eligible, check_tier("batch"))
     flex = _savings(aggregates, cat, eligible, check_tier("flex"))
     frame = (
@@ -330,7 +361,7 @@ def suggest_candidates(
         )
     )
     if bursts is not None:
-        frame = frame.join(bursts, on="tag", how="left")
+        frame = frame.join(bursts.lazy(), on="tag", how="left")
         enough = pl.max_horizontal(pl.lit(MIN_BURST_REQUESTS), 2 * pl.col("busiest_hours"))
         bursty = (pl.col("burst_share") >= min_burst_share) & (pl.col("timed_requests") >= enough)
     else:
@@ -348,15 +379,12 @@ def suggest_candidates(
         separator="+",
         ignore_nulls=True,
     )
-    result = (
+    return (
         frame.with_columns(pl.when(evidence != "").then(evidence).alias("evidence"))
         .filter(pl.col("evidence").is_not_null())
         .sort(["projected_savings_usd", "tag"], descending=[True, False])
         .select([pl.col(name).cast(dtype) for name, dtype in CANDIDATE_SCHEMA.items()])
     )
-    if top is not None:
-        result = result.head(top)
-    return result if lazy else result.collect()
 
 
 def tags_option(eligible_tags: TagsLike, suggested: Sequence[str]) -> str:

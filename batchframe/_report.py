@@ -15,14 +15,20 @@ from datetime import datetime, timezone
 
 import polars as pl
 
-from batchframe._candidates import suggest_candidates, tags_option
+from batchframe._candidates import (
+    MIN_BURST_SHARE,
+    candidates_of,
+    fold_logs,
+    hint_words,
+    suggest_candidates,
+    tags_option,
+)
 from batchframe._catalog import PricingCatalog, resolve_catalog
 from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
 from batchframe._findings import RATE_NAMES
 from batchframe._input import AggregatesLike
-from batchframe._logs import aggregate_request_logs
 from batchframe._project import classify_segments, project_batch_savings
-from batchframe._rules import TagsLike, check_tier
+from batchframe._rules import TagsLike, check_tier, eligible_tag_set
 
 __all__ = ["candidates_markdown", "findings_markdown", "render_report"]
 
@@ -335,13 +341,14 @@ def render_report(
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     data = aggregates_or_logs
+    aggregates: AggregatesLike
+    candidates: pl.DataFrame
     if _is_logs(data):
         assert isinstance(data, (pl.DataFrame, pl.LazyFrame))
-        logs = data.lazy()
-        aggregates: AggregatesLike = aggregate_request_logs(
-            logs, eligible_tags=eligible_tags, catalog=cat
-        ).collect()
-        candidates = suggest_candidates(logs, cat, eligible_tags=eligible_tags).collect()
+        aggregates, bursts = fold_logs(data, eligible_tags, cat)
+        words = hint_words(eligible_tag_set(eligible_tags), None)
+        found = candidates_of(aggregates, bursts, cat, eligible_tags, words, MIN_BURST_SHARE)
+        candidates = found.collect()
     else:
         aggregates = data.collect() if isinstance(data, pl.LazyFrame) else data
         candidates = suggest_candidates(aggregates, cat, eligible_tags=eligible_tags)
