@@ -268,24 +268,28 @@ def _status_svg(statuses: pl.DataFrame) -> str:
     rows = [(str(s), float(v)) for s, v in statuses.select("status", "spend_usd").iter_rows()]
     positive = sum(v for _, v in rows if v > 0) or 1.0
     width, x = 720, 0.0
-    parts = [
-        f'<svg viewBox="0 0 {width} 80" width="{width}" '
-        'height="80" role="img" aria-label="spend by status">'
-    ]
-    legend_x = 0
+    parts: list[str] = []
+    legend_x, legend_y = 0, 48
     for i, (status, spend) in enumerate(rows):
         colour = _PALETTE[i % len(_PALETTE)]
         if spend > 0:
             w = spend / positive * width
             parts.append(f'<rect x="{x:.1f}" y="4" width="{w:.1f}" height="28" fill="{colour}"/>')
             x += w
+        item = 14 + 7 * len(status) + 18
+        if legend_x + item > width:  # next legend row
+            legend_x, legend_y = 0, legend_y + 18
         parts.append(
-            f'<rect x="{legend_x}" y="48" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{legend_x + 14}" y="57" font-size="11">{_e(status)}</text>'
+            f'<rect x="{legend_x}" y="{legend_y}" width="10" height="10" fill="{colour}"/>'
+            f'<text x="{legend_x + 14}" y="{legend_y + 9}" font-size="11">{_e(status)}</text>'
         )
-        legend_x += 14 + 7 * len(status) + 18
-    parts.append("</svg>")
-    return "".join(parts)
+        legend_x += item
+    height = legend_y + 20
+    head = (
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        'aria-label="spend by status">'
+    )
+    return head + "".join(parts) + "</svg>"
 
 
 def _is_logs(frame: object) -> bool:
