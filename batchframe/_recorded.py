@@ -40,7 +40,7 @@ def ran_tier(service_tier: pl.Expr, already_batched: pl.Expr) -> pl.Expr:
 
     Examples:
         >>> df = pl.DataFrame({"t": ["Flex", "default", None, None], "b": [True, False, True, False]})
-        >>> df.select(ran_tier(pl.col("t"), pl.col("b")))["t"].to_list()
+        >>> df.select(ran_tier(pl.col("t"), pl.col("b")).alias("tier"))["tier"].to_list()
         ['flex', 'standard', 'batch', 'standard']
     """
     spelled = clean_text(service_tier).str.to_lowercase()

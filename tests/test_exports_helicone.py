@@ -130,3 +130,22 @@ def test_zero_cost_of_a_request_with_tokens_is_unknown() -> None:
     mapped = bf.PRESETS["helicone"](lf, lf.collect_schema()).collect()
     # Helicone writes 0 when it cannot price: unknown (null), unless no tokens or a cache hit
     assert mapped["cost_usd"].to_list() == [None, 0.0, 0.0]
+
+
+def test_a_request_helicone_could_not_price_is_priced_from_the_catalog(tmp_path: Path) -> None:
+    # cost 0 with tokens, not a cache hit: Helicone could not price it. gpt-5-mini standard
+    # rates 0.25 in / 2.0 out: 100,000 x 0.25 + 10,000 x 2.0 = 0.025 + 0.02 = $0.045;
+    # batch 0.125 / 1.0: 0.0125 + 0.01 = $0.0225.
+    record = {
+        "model": "gpt-5-mini", "provider": "OPENAI", "prompt_tokens": 100_000,
+        "completion_tokens": 10_000, "prompt_cache_read_tokens": 0,
+        "prompt_cache_write_tokens": 0, "cost": 0, "request_properties": {"feature": "nightly"},
+        "cache_reference_id": "00000000-0000-0000-0000-000000000000",
+    }  # fmt: skip
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    aggregates = bf.aggregate_request_logs(bf.scan_request_logs(path, preset="helicone")).collect()
+    assert aggregates["cost_usd"].to_list() == [pytest.approx(0.045)]
+    assert aggregates["cost_source"].to_list() == ["catalog"]
+    finding = bf.project_batch_savings(aggregates).row(0, named=True)
+    assert finding["projected_batch_cost_usd"] == pytest.approx(0.0225)

@@ -130,6 +130,12 @@ def test_spendlogs_background_and_status_totals(name: str) -> None:
     assert by_status["untagged"][0] == 1
     assert by_status["untagged"][1] == pytest.approx(0.065)
     assert by_status["not_eligible"][0] == 0
+    # row 5: LiteLLM's own cache answered; $0, never projected, shown
+    assert by_status["cache_hit"] == (1, 0.0)
+    # projected: rows 1, 2, 3: 0.62 + 3.09 + 0.1635 = 3.8735 at 0.31 + 1.545 + 0.08175 = 1.93675
+    projected = spend.filter(pl.col("status") == "projected").row(0, named=True)
+    assert projected["spend_usd"] == pytest.approx(3.8735)
+    assert projected["projected_batch_cost_usd"] == pytest.approx(1.93675)
 
 
 @pytest.mark.parametrize("name", SPENDLOGS)
