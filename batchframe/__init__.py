@@ -5,6 +5,7 @@ The public API, in full; everything else lives in private modules.
 
 from importlib import metadata as _metadata
 
+from batchframe._candidates import CANDIDATE_HINTS, suggest_candidates
 from batchframe._catalog import ModelPricing, PricingCatalog, catalog
 from batchframe._errors import AggregateError, BatchframeError, CatalogError
 from batchframe._explain import (
@@ -34,6 +35,7 @@ from batchframe._project import (
     project_batch_savings,
     project_batch_savings_with_tags,
 )
+from batchframe._report import render_report
 
 try:
     __version__ = _metadata.version("batchframe")
@@ -41,6 +43,7 @@ except _metadata.PackageNotFoundError:  # pragma: no cover - a source tree that 
     __version__ = "0+unknown"
 
 __all__ = [
+    "CANDIDATE_HINTS",
     "DEFAULT_BATCH_ELIGIBLE_TAGS",
     "LOG_SCHEMA",
     "PRESETS",
@@ -71,8 +74,10 @@ __all__ = [
     "pricing_assumptions",
     "project_batch_savings",
     "project_batch_savings_with_tags",
+    "render_report",
     "save_chart",
     "scan_request_logs",
     "spend_by_status",
+    "suggest_candidates",
     "unpriced_models",
 ]

@@ -20,6 +20,7 @@ from typing import Any, NoReturn, cast
 
 import polars as pl
 
+from batchframe._candidates import CANDIDATE_HINTS, suggest_candidates, tags_option
 from batchframe._catalog import PricingCatalog
 from batchframe._catalog import catalog as default_catalog
 from batchframe._catalog_cli import add_catalog_parser, run_catalog
@@ -39,6 +40,7 @@ from batchframe._io import (
 from batchframe._logs import aggregate_request_logs, scan_request_logs
 from batchframe._presets import PRESETS, Preset, helicone_preset
 from batchframe._project import classify_segments, project_batch_savings
+from batchframe._report import candidates_markdown, findings_markdown, render_report
 from batchframe._rules import TIERS, parse_every
 from batchframe._usage_presets import USAGE_PRESETS
 
@@ -48,7 +50,7 @@ NOTE = (
     "Advisory projection at the catalog's published Batch-API (or Flex) list rates; "
     "nothing was submitted to any API."
 )
-OUTPUT_FORMATS = ("table", "csv", "json", "parquet")
+OUTPUT_FORMATS = ("table", "csv", "json", "parquet", "markdown")
 _MONEY = ("eligible_spend_usd", "projected_batch_cost_usd", "projected_savings_usd")
 _PERCENT = ("share_of_spend_pct", "discount_pct")
 
@@ -125,6 +127,27 @@ def _parser() -> argparse.ArgumentParser:
             "(--tags '' makes nothing eligible)",
         )
 
+    def add_common_options(sub: argparse.ArgumentParser, formats: Sequence[str] | None) -> None:
+        """--format (when `formats`), --output, --catalog and --tags of the advice commands."""
+        if formats is not None:
+            sub.add_argument(
+                "--format", choices=formats, default="table", help="output format (default: table)"
+            )
+        sub.add_argument("--output", "-o", metavar="PATH", help="write here instead of stdout")
+        sub.add_argument(
+            "--catalog",
+            action="append",
+            metavar="[+]TOML",
+            help="pricing catalog TOML, as for `batchframe project` (FILE replaces, +FILE "
+            "overlays the embedded catalog; repeatable)",
+        )
+        sub.add_argument(
+            "--tags",
+            action="append",
+            metavar="TAG[,TAG…]",
+            help="batch-eligible tags, comma-separated, repeatable; replaces the default set",
+        )
+
     def add_input_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("file", metavar="FILE", nargs="?", help="aggregates file or glob")
         sub.add_argument(
@@ -152,7 +175,8 @@ def _parser() -> argparse.ArgumentParser:
             metavar="DIMENSION",
             help="with --preset openai-usage / anthropic-usage: the report's grouping that "
             "stands for the tag (openai: project_id, api_key_id, user_id; anthropic: "
-            "workspace_id, api_key_id)",
+            "workspace_id, api_key_id); with `candidates` and any other input: a column "
+            "(a team, key, route …) whose values are ranked instead of the tags",
         )
         sub.add_argument(
             "--tag-names",
@@ -210,6 +234,36 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument(
         "--top", type=_top, default=10, metavar="N", help="unpriced models to list (default 10)"
     )
+    candidates = commands.add_parser(
+        "candidates",
+        help="tags outside the eligible set that look batch-shaped, ranked by their saving "
+        "(advice: nothing is marked eligible)",
+    )
+    add_input_options(candidates)
+    add_common_options(candidates, ("table", "csv", "json", "markdown"))
+    candidates.add_argument(
+        "--top", type=_top, default=5, metavar="N", help="candidates to list (default 5)"
+    )
+    candidates.add_argument(
+        "--hints",
+        action="append",
+        metavar="WORD[,WORD…]",
+        help="batch-shaped words a tag name may contain, replacing the default list "
+        f"({','.join(CANDIDATE_HINTS)}); the eligible tags always count",
+    )
+    report = commands.add_parser(
+        "report",
+        help="one self-contained HTML report to share (inline SVG, no network, prints on A4)",
+    )
+    add_input_options(report)
+    add_common_options(report, None)
+    report.add_argument(
+        "--tier", choices=TIERS, default="batch", help="price at the Batch or Flex rates"
+    )
+    report.add_argument("--title", help="the report's title")
+    report.add_argument(
+        "--top", type=_top, default=10, metavar="N", help="rows per list (default 10)"
+    )
     add_catalog_parser(cast("argparse._SubParsersAction[argparse.ArgumentParser]", commands))
     return parser
 
@@ -253,14 +307,18 @@ def _table(findings: pl.DataFrame, total: float, notes: Sequence[str] = ()) -> s
 
 
 def _render(
-    findings: pl.DataFrame, fmt: str, notes: Sequence[str] = (), quiet: bool = False
+    findings: pl.DataFrame,
+    fmt: str,
+    notes: Sequence[str] = (),
+    quiet: bool = False,
+    tier: str = "batch",
 ) -> str | bytes:
     """The findings in `fmt`; `notes` (`cost_notes`) in the table and JSON, else on stderr
     (unless `quiet`)."""
     total = float(findings["projected_savings_usd"].sum())
     if fmt == "table":
         return _table(findings, total, notes)
-    if fmt in ("csv", "parquet") and not quiet:
+    if fmt in ("csv", "parquet", "markdown") and not quiet:
         for line in notes:
             print(f"batchframe: note: {line}", file=sys.stderr)
     if fmt == "csv":
@@ -273,6 +331,8 @@ def _render(
             "note": NOTE,
         }
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return findings_markdown(findings, tier)
     buffer = io.BytesIO()
     findings.write_parquet(buffer)
     return buffer.getvalue()
@@ -386,6 +446,34 @@ def _every(every: str) -> str:
     return every
 
 
+def _preset_of(args: argparse.Namespace, *, tag_column: bool = False) -> str | Preset | None:
+    """``--preset``, with ``--tag-property`` for Helicone and ``--tag-from`` / ``--tag-names``
+    for the usage presets. With `tag_column` (``candidates``), a ``--tag-from`` without a usage
+    preset names a column to rank instead, and is left to the caller."""
+    preset: str | Preset | None = args.preset
+    if args.tag_property is not None:
+        if args.preset != "helicone":
+            raise CliError("--tag-property applies to --preset helicone")
+        if not args.tag_property.strip():
+            raise CliError("--tag-property needs a property name, e.g. --tag-property feature")
+        preset = helicone_preset(args.tag_property.strip())
+    usage = args.preset in USAGE_PRESETS
+    if args.tag_names is not None and not usage:
+        raise CliError(f"--tag-names applies to --preset {' or '.join(USAGE_PRESETS)}")
+    if args.tag_from is not None and not usage and not tag_column:
+        raise CliError(f"--tag-from / --tag-names apply to --preset {' or '.join(USAGE_PRESETS)}")
+    if usage and (args.tag_from is not None or args.tag_names is not None):
+        factory = USAGE_PRESETS[args.preset]
+        try:
+            preset = factory(
+                *((args.tag_from.strip(),) if args.tag_from is not None else ()),
+                tag_names=args.tag_names,
+            )
+        except BatchframeError as exc:
+            raise CliError(str(exc)) from None
+    return preset
+
+
 def _from_logs(
     args: argparse.Namespace, every: str | None, catalog: PricingCatalog | None = None
 ) -> tuple[pl.DataFrame, str]:
@@ -396,26 +484,7 @@ def _from_logs(
     files = resolve(args.logs, args.input_format)
     if every is not None and args.preset is None:
         _check_timestamp(files, mapping, every)
-    preset: str | Preset | None = args.preset
-    if args.tag_property is not None:
-        if args.preset != "helicone":
-            raise CliError("--tag-property applies to --preset helicone")
-        if not args.tag_property.strip():
-            raise CliError("--tag-property needs a property name, e.g. --tag-property feature")
-        preset = helicone_preset(args.tag_property.strip())
-    if args.tag_from is not None or args.tag_names is not None:
-        if args.preset not in USAGE_PRESETS:
-            raise CliError(
-                f"--tag-from / --tag-names apply to --preset {' or '.join(USAGE_PRESETS)}"
-            )
-        factory = USAGE_PRESETS[args.preset]
-        try:
-            preset = factory(
-                *((args.tag_from.strip(),) if args.tag_from is not None else ()),
-                tag_names=args.tag_names,
-            )
-        except BatchframeError as exc:
-            raise CliError(str(exc)) from None
+    preset = _preset_of(args)
     try:
         logs = scan_request_logs(
             list(files.paths), format=files.format, columns=mapping, preset=preset
@@ -572,7 +641,7 @@ def _explain(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
         return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     if args.format == "csv":
         return statuses.write_csv()
-    if args.format == "parquet":
+    if args.format in ("parquet", "markdown"):
         raise CliError("explain writes table, csv or json")
     total_label = "Total spend"
     if _per_tag_table(args):
@@ -625,10 +694,123 @@ def _catalog(paths: list[str] | None, quiet: bool = False) -> PricingCatalog | N
     return merged
 
 
+def _source_frame(args: argparse.Namespace) -> tuple[pl.LazyFrame, str, Files]:
+    """The raw logs (``--logs``, uncollected) or aggregates (FILE) an advice command reads."""
+    if args.logs and args.file:
+        raise CliError("give either FILE (aggregates) or --logs (raw request logs), not both")
+    if not args.logs and not args.file:
+        raise CliError("nothing to read: give an aggregates FILE or --logs PATH_OR_GLOB")
+    if args.logs:
+        where = ", ".join(args.logs)
+        files = resolve(args.logs, args.input_format)
+        try:
+            logs = scan_request_logs(
+                list(files.paths),
+                format=files.format,
+                columns=_mapping(args.map),
+                preset=_preset_of(args, tag_column=True),
+            )
+        except BatchframeError as exc:
+            raise CliError(_named(str(exc), where, files)) from None
+        return logs, where, files
+    if args.preset:
+        raise CliError("--preset applies to --logs files")
+    if args.map:
+        raise CliError("--map applies to --logs files; an aggregates FILE uses batchframe's names")
+    files = resolve(args.file, args.input_format)
+    return scan_aggregates(files), args.file, files
+
+
+def _candidates(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
+    frame, where, files = _source_frame(args)
+    tags = _eligible_tags(args.tags)
+    try:
+        found = suggest_candidates(
+            frame,
+            catalog,
+            eligible_tags=tags,
+            hints=_eligible_tags(args.hints),
+            # with a usage preset, --tag-from chose the preset's tag already
+            tag_from=None if args.preset in USAGE_PRESETS else args.tag_from,
+        )
+    except BatchframeError as exc:
+        raise CliError(_named(str(exc), where, files)) from None
+    with Progress(where, args.quiet):
+        candidates = _collect(found, where, files)
+    if args.format == "csv":
+        return candidates.write_csv()
+    if args.format == "json":
+        shown = candidates.head(args.top)
+        suggested = shown.filter(pl.col("projected_savings_usd") > 0)["tag"].to_list()
+        payload = {
+            "candidates": candidates.rows(named=True),
+            "tags_option": tags_option(tags, suggested) if suggested else None,
+            "note": "advice: nothing was marked eligible",
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if args.format == "markdown":
+        return candidates_markdown(candidates, tags, args.top)
+    if not candidates.height:
+        return (
+            "No candidate tags: no tag outside the eligible set shows a name hint or bursts "
+            "(burst signals need --logs with timestamps).\n"
+        )
+    shown, rest = candidates.head(args.top), candidates.slice(args.top)
+    table = shown.select(
+        "tag",
+        pl.col("projected_savings_usd").alias("saving $"),
+        pl.col("flex_savings_usd").alias("flex saving $"),
+        pl.col("share_of_spend_pct").alias("share of spend %"),
+        pl.col("name_hint").alias("name hint"),
+        pl.col("burst_share").round(2).alias("burst share"),
+        "evidence",
+    )
+    lines = ["Candidate tags outside the eligible set, by projected saving at batch rates", ""]
+    lines.append(pretty(table))
+    if rest.height:
+        saving = float(rest["projected_savings_usd"].sum())
+        lines.append(f"… and {rest.height} more candidate tag(s), ${saving:,.2f} saving together")
+    suggested = shown.filter(pl.col("projected_savings_usd") > 0)["tag"].to_list()
+    if suggested:
+        lines += [
+            "",
+            "To include the top suggestions, re-run with:",
+            "  " + tags_option(tags, suggested),
+        ]
+    lines += ["", "Advice only: nothing was marked eligible; check that the traffic can wait."]
+    return "\n".join(lines) + "\n"
+
+
+def _report(args: argparse.Namespace, catalog: PricingCatalog | None) -> str:
+    frame, where, files = _source_frame(args)
+    options: dict[str, Any] = {"title": args.title} if args.title else {}
+    plain = [path.lstrip("+") for path in args.catalog or ()]
+    try:
+        with Progress(where, args.quiet):
+            return render_report(
+                frame,
+                catalog,
+                eligible_tags=_eligible_tags(args.tags),
+                tier=args.tier,
+                source=where,
+                catalog_source=", ".join(plain) or None,
+                top=args.top,
+                **options,
+            )
+    except BatchframeError as exc:
+        raise CliError(_named(str(exc), where, files)) from None
+
+
 def _run(args: argparse.Namespace) -> None:
     catalog = _catalog(args.catalog, getattr(args, "quiet", False))
     if args.command == "explain":
         _emit(_explain(args, catalog), args.output)
+        return
+    if args.command == "candidates":
+        _emit(_candidates(args, catalog), args.output)
+        return
+    if args.command == "report":
+        _emit(_report(args, catalog), args.output)
         return
     aggregates, where = _aggregates(args, catalog)
     _check_price_at(aggregates, getattr(args, "price_at", None), where)
@@ -648,7 +830,8 @@ def _run(args: argparse.Namespace) -> None:
     if args.chart:
         _chart("plot_savings", findings, args.chart, tier=getattr(args, "tier", "batch"))
     notes = cost_notes(aggregates)
-    _emit(_render(findings, args.format, notes, getattr(args, "quiet", False)), args.output)
+    tier = getattr(args, "tier", "batch")
+    _emit(_render(findings, args.format, notes, getattr(args, "quiet", False), tier), args.output)
 
 
 #: Why shares of spend are not printed for a per-tag table (docs/presets.md).

@@ -12,6 +12,25 @@ tier (``metadata.additional_usage_values.service_tier``) and are billed at the F
 about 1 % failed and cost nothing. Tags mix batch-eligible words in mixed case (``nightly``,
 ``Nightly``, ``background``, ``bulk``) with interactive ones (``chat``, ``search``,
 ``team-a``); some requests carry several tags, some none.
+
+After those 2,000 requests (a second seeded generator, so they stay as they were):
+
+* **prompt caching**: ``nightly`` gpt-5.5 requests whose ``metadata.usage_object`` has
+  ``prompt_tokens_details.cached_tokens`` (OpenAI's shape; ``prompt_tokens`` includes them),
+  and ``background`` claude-sonnet-4-6 requests with ``cache_read_input_tokens`` and
+  ``cache_creation_input_tokens`` (Anthropic's, which ``AnthropicConfig.calculate_usage``
+  adds into ``prompt_tokens``: ``litellm/llms/anthropic/chat/transformation.py``); billed
+  at the catalog's cached-input and cache-write rates;
+* **long prompts**: a few ``nightly`` gpt-5.5 requests above its
+  ``long_context_threshold_tokens`` (272,000), billed at its long-context rates;
+* **a bursty job under a tag outside the default set**: ``nightly-evals`` on gpt-5.4,
+  300 requests inside 01:00-01:59 UTC on each of the last four nights (the job
+  ``batchframe candidates`` should find);
+* **a batch booking**: the cost of one Batch-API job, which LiteLLM's batch poller books on a
+  row of ``call_type`` ``aretrieve_batch`` with ``model`` ``""``, a ``request_id`` ending in
+  ``_batch_cost`` and the job's models in ``metadata.batch_models``
+  (``litellm/litellm_core_utils/batch_utils.py``, ``BATCH_COST_REQUEST_ID_SUFFIX``;
+  ``litellm/proxy/db/db_spend_update_writer.py``); it is counted as ``already_batched``.
 """
 
 from __future__ import annotations
@@ -117,7 +136,100 @@ def build() -> pl.DataFrame:
                 "status": status,
             }
         )
+    rows += _extra_rows()
     return pl.DataFrame(rows).sort("startTime", "request_id")
+
+
+EXTRA_SEED = 20261202
+END = START + timedelta(days=DAYS)
+
+
+def _row(i: int, rng: np.random.Generator, provider: str, model: str, group: str, tags: list[str],
+         start: datetime, prompt: int, completion: int, spend: float,
+         metadata: dict[str, object]) -> dict[str, object]:  # fmt: skip
+    prefix = "msg_" if provider == "anthropic" else "chatcmpl-"
+    return {
+        "request_id": f"{prefix}{i:05d}{int(rng.integers(0, 16**6)):06x}",
+        "call_type": "acompletion",
+        "api_key": API_BASE_KEYS["etl"],
+        "spend": round(spend, 6),
+        "total_tokens": prompt + completion,
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "startTime": start.strftime("%Y-%m-%d %H:%M:%S"),
+        "model": model,
+        "model_group": group,
+        "custom_llm_provider": provider,
+        "metadata": json.dumps(metadata),
+        "request_tags": json.dumps(tags),
+        "status": "success",
+    }
+
+
+def _night(rng: np.random.Generator, hours: int = 6) -> datetime:
+    day = int(rng.integers(0, DAYS))
+    return START + timedelta(
+        days=day, hours=int(rng.integers(0, hours)), seconds=int(rng.integers(0, 3600))
+    )
+
+
+def _extra_rows() -> list[dict[str, object]]:
+    """Prompt caching, long prompts and the nightly-evals job (module docstring)."""
+    rng = np.random.default_rng(EXTRA_SEED)
+    rows: list[dict[str, object]] = []
+    i = ROWS
+    # gpt-5.5 (pricing.toml): 5.00 in, 0.50 cached in, 30.00 out per 1M
+    for _ in range(120):
+        prompt = int(rng.lognormal(np.log(24_000), 0.4))
+        cached = int(prompt * rng.uniform(0.5, 0.9)) // 128 * 128  # OpenAI caches 128-token steps
+        completion = int(rng.lognormal(np.log(900), 0.5))
+        spend = ((prompt - cached) * 5.00 + cached * 0.50 + completion * 30.00) / 1e6
+        usage = {"prompt_tokens": prompt, "completion_tokens": completion,
+                 "prompt_tokens_details": {"cached_tokens": cached}}  # fmt: skip
+        rows.append(_row(i, rng, "openai", "gpt-5.5", "default-chat", ["nightly"], _night(rng),
+                         prompt, completion, spend, {"usage_object": usage}))  # fmt: skip
+        i += 1
+    # claude-sonnet-4-6: 3.00 in, 0.30 cache read, 3.75 cache write, 15.00 out per 1M
+    for k in range(120):
+        uncached = int(rng.lognormal(np.log(2_000), 0.5))
+        read = 0 if k % 10 == 0 else int(rng.lognormal(np.log(30_000), 0.3))
+        write = int(rng.lognormal(np.log(30_000), 0.3)) if k % 10 == 0 else 0  # first of ten
+        completion = int(rng.lognormal(np.log(1_000), 0.5))
+        spend = (uncached * 3.00 + read * 0.30 + write * 3.75 + completion * 15.00) / 1e6
+        usage = {"prompt_tokens": uncached + read + write, "completion_tokens": completion,
+                 "cache_read_input_tokens": read, "cache_creation_input_tokens": write}  # fmt: skip
+        rows.append(_row(i, rng, "anthropic", "anthropic/claude-sonnet-4-6", "sonnet",
+                         ["background"], _night(rng), uncached + read + write, completion, spend,
+                         {"usage_object": usage}))  # fmt: skip
+        i += 1
+    # long prompts on gpt-5.5: above 272,000 input tokens, 10.00 in / 45.00 out per 1M
+    for _ in range(6):
+        prompt = int(rng.integers(280_000, 400_000))
+        completion = int(rng.lognormal(np.log(2_000), 0.3))
+        spend = (prompt * 10.00 + completion * 45.00) / 1e6
+        rows.append(_row(i, rng, "openai", "gpt-5.5", "default-chat", ["nightly"], _night(rng),
+                         prompt, completion, spend, {}))  # fmt: skip
+        i += 1
+    # nightly-evals: gpt-5.4 (2.50 in / 15.00 out per 1M), 300 requests 01:00-01:59 UTC, 4 nights
+    for night in range(4, 0, -1):
+        hour = END - timedelta(days=night) + timedelta(hours=1)
+        for second in sorted(rng.integers(0, 3600, size=300)):
+            prompt = int(rng.lognormal(np.log(6_000), 0.3))
+            completion = int(rng.lognormal(np.log(600), 0.3))
+            spend = (prompt * 2.50 + completion * 15.00) / 1e6
+            rows.append(_row(i, rng, "openai", "openai/gpt-5.4", "workhorse", ["nightly-evals"],
+                             hour + timedelta(seconds=int(second)), prompt, completion, spend,
+                             {}))  # fmt: skip
+            i += 1
+    # a Batch-API job on gpt-5.4 (batch 1.25 in / 7.50 out per 1M): 2,000,000 in, 200,000 out
+    usage = {"prompt_tokens": 2_000_000, "completion_tokens": 200_000, "total_tokens": 2_200_000}
+    booking = _row(i, rng, "openai", "", "", ["nightly"], END - timedelta(hours=18), 2_000_000,
+                   200_000, (2_000_000 * 1.25 + 200_000 * 7.50) / 1e6,
+                   {"batch_models": ["gpt-5.4"], "usage_object": usage})  # fmt: skip
+    booking["request_id"] = "batch_6a3f0c21_batch_cost"
+    booking["call_type"] = "aretrieve_batch"
+    rows.append(booking)
+    return rows
 
 
 def main() -> None:

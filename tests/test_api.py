@@ -35,6 +35,7 @@ SURFACE = {
     "cost_notes", "helicone_preset", "litellm_daily_tag_spend_preset", "litellm_spendlogs_preset", "merge_partials", "partial_projection", "plot_savings",
     "plot_spend_status", "pricing_assumptions", "project_batch_savings", "project_batch_savings_with_tags",
     "save_chart", "scan_request_logs", "spend_by_status", "unpriced_models",
+    "CANDIDATE_HINTS", "suggest_candidates", "render_report",
 }  # fmt: skip
 SPARK_SURFACE = {
     "aggregate_request_logs", "classify_segments", "local_session", "project_batch_savings",

@@ -102,3 +102,24 @@ def test_charts_are_rendered(executed: Any) -> None:
             cell.source,
             mimes,
         )
+
+
+def test_cache_aware_projection_is_shown(executed: Any) -> None:
+    rows = _text(_tagged(executed, "cache")[0])
+    assert "claude-sonnet-4-6" in rows and "gpt-5.5" in rows and "true" in rows  # long_context
+    compared = _text(_tagged(executed, "cache-compare")[0])
+    assert "cache-aware saving: $" in compared and "cache-blind saving: $" in compared
+    aware, blind = (
+        float(line.split("$")[1].split()[0].replace(",", ""))
+        for line in compared.splitlines()
+        if "saving: $" in line
+    )
+    assert aware > blind  # cached tokens priced as uncached make batch look dearer
+
+
+def test_candidates_find_the_planted_job(executed: Any) -> None:
+    text = _text(_tagged(executed, "candidates")[0])
+    assert "nightly-evals" in text and "name+burst" in text
+    assert "chat" not in text and "search" not in text
+    assert "saving with nightly-evals: $" in _text(_tagged(executed, "candidates-adopt")[0])
+    assert "self-contained" in _text(_tagged(executed, "report")[0])
