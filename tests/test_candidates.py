@@ -13,8 +13,8 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import polars as pl
-from polars.testing import assert_frame_equal
 import pytest
+from polars.testing import assert_frame_equal
 
 import batchframe as bf
 from batchframe._candidates import CANDIDATE_HINTS, CANDIDATE_SCHEMA, tags_option
