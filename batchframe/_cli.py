@@ -715,6 +715,8 @@ def _source_frame(args: argparse.Namespace) -> tuple[pl.LazyFrame, str, Files]:
         return logs, where, files
     if args.preset:
         raise CliError("--preset applies to --logs files")
+    if args.tag_property is not None or args.tag_names is not None:
+        raise CliError("--tag-property / --tag-names apply to --logs files with their preset")
     if args.map:
         raise CliError("--map applies to --logs files; an aggregates FILE uses batchframe's names")
     files = resolve(args.file, args.input_format)

@@ -44,6 +44,7 @@ import polars as pl
 
 from batchframe._errors import AggregateError
 from batchframe._logschema import clean_text, parse_count, parse_timestamp, refuse_rows
+from batchframe._rules import RESERVED_PREFIX
 
 __all__ = [
     "ANTHROPIC_TAG_DIMENSIONS",
@@ -146,7 +147,8 @@ def _tag(preset: str, schema: pl.Schema, tag_from: str, names: dict[str, str]) -
     if tag_from not in schema:
         raise AggregateError(
             f"{preset}: no result has {tag_from!r}: request the report with "
-            f"group_by={tag_from} (or pick another tag_from); the results have {schema.names()}"
+            f"group_by={tag_from} (or pick another tag_from); the results have "
+            f"{[n for n in schema.names() if not n.startswith(RESERVED_PREFIX)]}"
         )
     ident = clean_text(pl.col(tag_from))
     if names:

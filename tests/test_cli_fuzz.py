@@ -677,6 +677,31 @@ CASES = [
         says=("explain writes table, csv or json",),
     ),
     case("catalog-missing", "demo", "--catalog", "{d}/none.toml", says=("{d}/none.toml",)),
+    # -- issue 14/16 options where they cannot apply ---------------------------------------
+    case(
+        "candidates-tag-names-on-aggregates",
+        "candidates",
+        str(SAMPLE),
+        "--tag-names",
+        "{d}/names.csv",
+        says=("--tag-names apply to --logs files",),
+    ),
+    case(
+        "usage-preset-without-the-grouping",
+        "project",
+        "--logs",
+        "{d}/pages.json",
+        "--preset",
+        "openai-usage",
+        files={
+            "pages.json": text(
+                '{"data": [{"start_time": 1, "end_time": 2, '
+                '"results": [{"model": "gpt-5", "input_tokens": 1}]}]}'
+            )
+        },
+        says=("no result has 'project_id'", "group_by=project_id"),
+        never=("_bf_",),
+    ),
 ]
 
 
