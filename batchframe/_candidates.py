@@ -16,7 +16,13 @@ import polars as pl
 
 from batchframe._catalog import PricingCatalog, resolve_catalog
 from batchframe._errors import AggregateError
-from batchframe._input import AggregatesLike, EagerAggregatesLike, _to_polars, validated
+from batchframe._input import (
+    AggregatesLike,
+    EagerAggregatesLike,
+    Validated,
+    _to_polars,
+    validated,
+)
 from batchframe._logs import aggregate_request_logs, normalize_logs, with_chosen_tag
 from batchframe._project import (
     fold_segments,
@@ -88,7 +94,7 @@ def _not_eligible(tag: pl.Expr, eligible: list[str]) -> pl.Expr:
 
 
 def _savings(
-    aggregates: AggregatesLike, catalog: PricingCatalog, eligible: list[str], tier: str
+    checked: Validated, catalog: PricingCatalog, eligible: list[str], tier: str
 ) -> pl.LazyFrame:
     """Per candidate tag, the findings `project_batch_savings(eligible_tags=[tag])` gives.
 
@@ -98,7 +104,6 @@ def _savings(
     the rates, the status, the savings floor and the share of all spend are the
     projection's own expressions.
     """
-    checked = validated(aggregates)
     frame = checked.frame.with_columns(pl.col("tag").cast(pl.String))
     candidates = not_batched(frame).filter(_not_eligible(pl.col("tag"), eligible))
     segments = fold_segments(candidates).with_columns(
@@ -119,9 +124,9 @@ def _savings(
     return findings.drop("tag").rename({_ORIGINAL: "tag"})
 
 
-def _spend(aggregates: AggregatesLike, eligible: list[str]) -> pl.LazyFrame:
+def _spend(checked: Validated, eligible: list[str]) -> pl.LazyFrame:
     """Every candidate tag's whole spend and requests, whatever its status."""
-    frame = validated(aggregates).frame.with_columns(pl.col("tag").cast(pl.String))
+    frame = checked.frame.with_columns(pl.col("tag").cast(pl.String))
     return (
         frame.filter(_not_eligible(pl.col("tag"), eligible))
         .group_by("tag")
@@ -336,10 +341,11 @@ def candidates_of(
 ) -> pl.LazyFrame:
     """The candidate frame of `suggest_candidates`, lazily, from aggregates (and bursts)."""
     eligible = eligible_tag_set(eligible_tags)
-    batch = _savings(aggregates, cat, eligible, check_tier("batch"))
-    flex = _savings(aggregates, cat, eligible, check_tier("flex"))
+    checked = validated(aggregates)  # once: an eager input's value checks are a pass each
+    batch = _savings(checked, cat, eligible, check_tier("batch"))
+    flex = _savings(checked, cat, eligible, check_tier("flex"))
     frame = (
-        _spend(aggregates, eligible)
+        _spend(checked, eligible)
         .join(
             batch.select(
                 "tag", "projected_savings_usd", "eligible_spend_usd", "share_of_spend_pct"

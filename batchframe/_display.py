@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["pretty"]
+__all__ = ["pretty", "usd"]
 
 
 def pretty(frame: pl.DataFrame, *, float_precision: int | None = 2) -> str:
@@ -22,3 +22,14 @@ def pretty(frame: pl.DataFrame, *, float_precision: int | None = 2) -> str:
         thousands_separator=",",
     ):
         return str(frame)
+
+
+def usd(value: float, places: int = 2) -> str:
+    """An amount as text: ``$1,234.50``, negative ones with a minus sign (U+2212).
+
+    Examples:
+        >>> usd(1234.5), usd(-0.25, 3)
+        ('$1,234.50', '\u2212$0.250')
+    """
+    sign = "\u2212" if value < 0 else ""
+    return f"{sign}${abs(value):,.{places}f}"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from batchframe._display import usd as _usd
 from batchframe._explain import spend_by_status
 from batchframe._findings import FINDINGS_SCHEMA, RATE_NAMES, check_tier, tiers_of
 
@@ -88,11 +89,6 @@ def _vl_convert() -> Any:
         raise ImportError(
             f"rendering charts to PNG/SVG needs vl-convert-python: {INSTALL_HINT}"
         ) from exc
-
-
-def _usd(value: float, places: int = 2) -> str:
-    sign = "\u2212" if value < 0 else ""
-    return f"{sign}${abs(value):,.{places}f}"
 
 
 def _pct(value: float) -> str:

@@ -83,11 +83,11 @@ from batchframe._logschema import (
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
     BATCH_CALL_TYPE,
+    CANONICAL_PROVIDERS,
     GATEWAY_TAG_PATTERNS,
-    PROVIDER_ALIASES,
     PROVIDER_PATTERNS,
     RESERVED_PREFIX,
-    SERVICE_TIER_NAMES,
+    SERVICE_TIERS,
     gateway_tag_regex,
 )
 from batchframe._usage_presets import anthropic_usage_preset, openai_usage_preset
@@ -159,7 +159,7 @@ def provider_alias(provider: pl.Expr) -> pl.Expr:
         >>> names.select(provider_alias(pl.col("p")).alias("p"))["p"].to_list()
         ['google', 'openai', 'together', 'azure', None]
     """
-    return clean_text(provider).str.to_lowercase().replace(PROVIDER_ALIASES)
+    return clean_text(provider).str.to_lowercase().replace(CANONICAL_PROVIDERS)
 
 
 def strip_provider_prefix(model: pl.Expr, provider: pl.Expr) -> pl.Expr:
@@ -477,8 +477,9 @@ BATCH_JOB_MODEL = "(batch job)"
 def _service_tier(
     schema: pl.Schema, sources: Sequence[tuple[str, Sequence[str]]]
 ) -> pl.Expr | None:
-    """The service tier a request ran on (`_rules.service_tier_name`), from the first of
-    `sources` (column, path) that holds one on the row, else the top-level ``service_tier``."""
+    """The service tier a request ran on (spellings named by `_rules.SERVICE_TIERS`), from the
+    first of `sources` (column, path) that holds one on the row, else the top-level
+    ``service_tier``."""
     found = [
         lookup(pl.col(column), schema[column], path) for column, path in sources if column in schema
     ]
@@ -488,7 +489,7 @@ def _service_tier(
     if not values:
         return None
     tier = (values[0] if len(values) == 1 else pl.coalesce(values)).str.to_lowercase()
-    return tier.replace(SERVICE_TIER_NAMES)
+    return tier.replace(SERVICE_TIERS)  # known spellings named; others kept, lower-cased
 
 
 def _drop_gateway_tags(tags: pl.Expr, patterns: Sequence[str]) -> pl.Expr:

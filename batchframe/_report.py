@@ -24,6 +24,7 @@ from batchframe._candidates import (
     tags_option,
 )
 from batchframe._catalog import PricingCatalog, resolve_catalog
+from batchframe._display import usd
 from batchframe._explain import pricing_assumptions, spend_by_status, unpriced_models
 from batchframe._findings import RATE_NAMES
 from batchframe._input import AggregatesLike
@@ -61,10 +62,7 @@ def _e(value: object) -> str:
 
 
 def _usd(value: float | None) -> str:
-    if value is None:
-        return DASH
-    sign = "−" if value < 0 else ""
-    return f"{sign}${abs(value):,.2f}"
+    return DASH if value is None else usd(value)
 
 
 def _pct(value: float | None, digits: int = 1) -> str:

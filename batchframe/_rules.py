@@ -402,8 +402,6 @@ CANONICAL_PROVIDERS: dict[str, str] = {
     "x": "xai",
     "aws": "bedrock",
 }
-#: The name the presets have always used for the table.
-PROVIDER_ALIASES = CANONICAL_PROVIDERS
 
 
 def canonical_provider(name: str) -> str:
@@ -436,11 +434,6 @@ def gateway_tag_regex(patterns: Sequence[str] = GATEWAY_TAG_PATTERNS) -> str:
     """
     return "(?i)^(?:" + "|".join(f"(?:{p})" for p in patterns) + ")"
 
-
-#: Service-tier spellings of the exports -> batchframe's tier names (``standard``, ``batch``,
-#: ``flex``, ``priority``); others are kept lower-cased. OpenAI reports the standard tier
-#: as ``default`` (``ChatCompletion.service_tier`` in ``openai/openai-python``).
-SERVICE_TIER_NAMES: dict[str, str] = {"default": "standard"}
 
 #: LiteLLM call types that book the cost of a Batch-API job.
 BATCH_CALL_TYPE = r"^a?(?:create|retrieve|cancel|list)_batch(?:es)?$"
