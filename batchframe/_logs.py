@@ -8,7 +8,6 @@ request aggregates of docs/semantics.md §1, one tag per request, optionally per
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,8 @@ from batchframe._logschema import (
     refuse_rows,
     single_tag,
 )
-from batchframe._presets import PRESETS, Preset, infer_provider, provider_alias
+from batchframe._notes import FrameNotes
+from batchframe._presets import PRESETS, SPLITS, Preset, Split, infer_provider, provider_alias
 from batchframe._recorded import price_unrecorded, priced_tier_key
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
@@ -365,7 +365,8 @@ def scan_request_logs(
     locator = _locator(logs, files)
     with locating(locator):
         normalized = normalize_logs(logs, files.where, origin)
-    return _remember(normalized, _Scanned(logs, files.where, origin, locator))
+    scanned = _Scanned(logs, files.where, origin, locator, SPLITS.get(logs))
+    return _remember(normalized, scanned)
 
 
 def _mapped(
@@ -420,30 +421,19 @@ class _Scanned:
     where: str
     origin: Mapping[str, str]
     locator: Locator
+    #: how the preset built `raw`, when it says (its key columns can wait for the fold)
+    split: Split | None = None
 
 
-# id(result of scan_request_logs) -> (a weak reference to it, how it was made). Only the
-# very frame returned is recognised; any frame derived from it takes the generic route.
-_SCANNED: dict[int, tuple[weakref.ref[pl.LazyFrame], _Scanned]] = {}
+_SCANNED: FrameNotes[_Scanned] = FrameNotes()
 
 
 def _remember(logs: pl.LazyFrame, scanned: _Scanned) -> pl.LazyFrame:
-    key = id(logs)
-
-    def forget(ref: weakref.ref[pl.LazyFrame]) -> None:
-        entry = _SCANNED.get(key)
-        if entry is not None and entry[0] is ref:
-            del _SCANNED[key]
-
-    _SCANNED[key] = (weakref.ref(logs, forget), scanned)
-    return logs
+    return _SCANNED.remember(logs, scanned)
 
 
 def _scanned(logs: object) -> _Scanned | None:
-    entry = _SCANNED.get(id(logs))
-    if entry is None or entry[0]() is not logs:
-        return None
-    return entry[1]
+    return _SCANNED.get(logs)
 
 
 def _locator(frame: pl.LazyFrame, files: Files) -> Locator:
@@ -582,12 +572,12 @@ def aggregate_request_logs(
     cat = resolve_catalog(catalog)
     thresholds = long_context_thresholds(cat)
     scanned = _scanned(logs) if timestamp == "timestamp" else None
-    raw, where, locator = frame, "request logs", None
+    raw, where, locator, split = frame, "request logs", None, None
     if scanned is not None:  # fold the file's own values, before any cleaning
         raw, where, locator = scanned.raw, scanned.where, scanned.locator
-        origin = dict(scanned.origin)
+        origin, split = dict(scanned.origin), scanned.split
     with locating(locator):
-        folded = _fold_raw(raw, where, origin, thresholds, period)
+        folded = _fold_raw(raw, where, origin, thresholds, period, split)
     return _fold_normalized(folded, cat, thresholds, period, eligible_tags, lazy)
 
 
@@ -600,6 +590,7 @@ def _fold_raw(
     origin: Mapping[str, str],
     thresholds: Sequence[int],
     period: Every | None,
+    split: Split | None = None,
 ) -> pl.LazyFrame:
     """Fold requests on their raw key values, then clean those: a frame of `LOG_SCHEMA`'s
     columns (plus the prompt bucket), one row per distinct raw key.
@@ -608,13 +599,30 @@ def _fold_raw(
     the torn-row test and the period's truncation. Cleaning provider, model, tags and
     tier (`_key_values`) then runs once per folded row. A bad key value is reported by
     the same checks, and the locator re-reads the raw rows to say where it is.
+
+    With a preset's `split`, the preset's own key columns (tag lists decoded from JSON
+    text, providers inferred, routing prefixes stripped) wait for the fold too: the
+    requests are folded on the file's columns those keys are computed from.
     """
     schema = raw.collect_schema()
     check_log_columns(schema.names(), where)
     keys = _key_values(schema, origin)
+    preset_keys: dict[str, pl.Expr] = {}
+    if split is not None and LONG_CONTEXT not in split.columns:
+        preset_keys = {name: split.columns[name] for name in split.keys}
+        roots = sorted({root for expr in preset_keys.values() for root in expr.meta.root_names()})
+        per_request = {n: e for n, e in split.columns.items() if n not in split.keys}
+        if not set(roots) & set(per_request):
+            raw = split.frame.select(*roots, *(e.alias(n) for n, e in per_request.items()))
+            schema = pl.Schema({**raw.collect_schema(), **{n: schema[n] for n in preset_keys}})
+        else:
+            preset_keys = {}
     values, torn = _row_values(schema, origin)
-    raw_keys = {root for expr in keys.values() for root in expr.meta.root_names()}
-    group = [name for name in schema.names() if name in raw_keys]
+    if preset_keys:
+        group = list(roots)
+    else:
+        raw_keys = {root for expr in keys.values() for root in expr.meta.root_names()}
+        group = [name for name in schema.names() if name in raw_keys]
     # A counter the file lacks is the same constant on every request: it is not carried
     # row by row but filled in after the fold (the fold's length for request_count, else 0).
     counters = [name for name in _COUNTERS if name in schema or name in _REQUIRED]
@@ -644,6 +652,8 @@ def _fold_raw(
         pl.lit(0, dtype=pl.Int64).alias(name) for name in CACHE_COLUMNS if name not in counters
     ]
     folded = raw.select(per_row).group_by(group).agg(sums).with_columns(absent)
+    if preset_keys:  # the preset's keys, once per folded row
+        folded = folded.with_columns(expr.alias(name) for name, expr in preset_keys.items())
     model = keys["model"]
     keys["model"] = refuse_rows(
         model, pl.col(_TORN), _torn_message(where), pl.String(), located=(torn, model)

@@ -132,12 +132,36 @@ def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | 
         elif isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
             rest = path[index:]
             json_path = "$" + "".join(f"[{json.dumps(part)}]" for part in rest)
-            return expr.cast(pl.String).str.json_path_match(json_path)
+            return json_path_value(expr.cast(pl.String), rest, json_path)
         else:
             return None
     if isinstance(dtype, (pl.Struct, pl.List, pl.Array, pl.Map, pl.Object)):
         return None
     return expr.cast(pl.String)
+
+
+def json_path_value(text: pl.Expr, keys: Sequence[str], json_path: str) -> pl.Expr:
+    """``text.str.json_path_match(json_path)``, parsing only the rows that can match.
+
+    `keys` are the object keys the path passes through. Polars parses the whole document
+    for every path looked up, so rows are first tested with a byte search: a document in
+    which a key appears neither as its JSON string literal nor in some escaped spelling
+    (which needs a backslash) cannot hold the path, and its value is null without a parse
+    — as `json_path_match` itself gives for a missing key or for text that is not JSON.
+    Exact: every row that could match is parsed.
+
+    Examples:
+        >>> import polars as pl
+        >>> docs = pl.DataFrame({"m": ['{"usage": {"cached": 7}}', '{"other": 1}',
+        ...                            '{"us\\u0061ge": {"cached": 8}}', "not json"]})
+        >>> docs.select(json_path_value(pl.col("m"), ["usage", "cached"], "$.usage.cached"))[
+        ...     "m"].to_list()
+        ['7', None, '8', None]
+    """
+    present = [text.str.contains(json.dumps(key), literal=True) for key in keys]
+    escaped = text.str.contains("\\", literal=True)
+    maybe = pl.all_horizontal(present) | escaped if present else pl.lit(True)
+    return pl.when(maybe).then(text).otherwise(None).str.json_path_match(json_path)
 
 
 def undouble_quotes(text: pl.Expr) -> pl.Expr:

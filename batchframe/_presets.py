@@ -72,6 +72,7 @@ from batchframe._logschema import (
     NO_TAGS,
     checked_parse,
     clean_text,
+    json_path_value,
     lookup,
     parse_count,
     parse_money,
@@ -80,6 +81,7 @@ from batchframe._logschema import (
     single_tag,
     undouble_quotes,
 )
+from batchframe._notes import FrameNotes
 from batchframe._rules import (
     ALREADY_DISCOUNTED_TIERS,
     BATCH_CALL_TYPE,
@@ -111,6 +113,33 @@ __all__ = [
 Preset: TypeAlias = Callable[[pl.LazyFrame, pl.Schema], pl.LazyFrame]
 
 _NO_TAGS = NO_TAGS
+
+
+class Split(NamedTuple):
+    """How a preset built its columns, in two parts, so that requests can be folded on the
+    file's raw values before the rules that clean them run (`_logs._fold_raw`).
+
+    ``frame`` is the file's columns plus any values the preset had to read out per request
+    (``_bf_…`` columns: numbers and tiers inside a JSON ``metadata`` cell); ``columns`` are
+    the preset's output columns as expressions over ``frame``, in output order; the ones
+    named in ``keys`` depend only on columns of few distinct values (model, provider, tag
+    text, call type), so they may be evaluated once per distinct combination of those,
+    after a first fold, instead of once per request. The others are per-request values.
+    """
+
+    frame: pl.LazyFrame
+    columns: dict[str, pl.Expr]
+    keys: frozenset[str]
+
+
+#: Frames returned by a split preset -> the split (only the very frame returned).
+SPLITS: FrameNotes[Split] = FrameNotes()
+
+
+def split_preset(frame: pl.LazyFrame, columns: dict[str, pl.Expr], keys: set[str]) -> pl.LazyFrame:
+    """The preset's result, ``frame.select(columns)``, remembered with its `Split`."""
+    mapped = frame.select(expr.alias(name) for name, expr in columns.items())
+    return SPLITS.remember(mapped, Split(frame, dict(columns), frozenset(keys)))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -526,8 +555,9 @@ def _batch_job_model(schema: pl.Schema) -> pl.Expr:
         return label
     dtype = schema["metadata"]
     if dtype == pl.String:
-        first = pl.col("metadata").str.json_path_match("$.batch_models[0]")
-        second = pl.col("metadata").str.json_path_match("$.batch_models[1]")
+        models = ("batch_models",)
+        first = json_path_value(pl.col("metadata"), models, "$.batch_models[0]")
+        second = json_path_value(pl.col("metadata"), models, "$.batch_models[1]")
     elif isinstance(dtype, pl.Struct) and any(
         f.name == "batch_models" and isinstance(f.dtype, pl.List) for f in dtype.fields
     ):
@@ -539,10 +569,9 @@ def _batch_job_model(schema: pl.Schema) -> pl.Expr:
     return pl.when(one.is_not_null() & second.is_null()).then(one).otherwise(label)
 
 
-_STAGED_MODEL = f"{RESERVED_PREFIX}model"
+_STAGED_BATCH_MODEL = f"{RESERVED_PREFIX}batch_model"
 _STAGED_CACHED = f"{RESERVED_PREFIX}cached"
 _STAGED_WRITTEN = f"{RESERVED_PREFIX}written"
-_STAGED_BATCH = f"{RESERVED_PREFIX}batch_job"
 _STAGED_TIER = f"{RESERVED_PREFIX}service_tier"
 
 
@@ -609,55 +638,53 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
             _pick(name, schema, column)
         raw_provider = _first(schema, "custom_llm_provider")
         model = _litellm_model(schema, raw_provider)
+        # Values read out of the JSON text are staged per request, each parsed once (the
+        # expressions below use them several times and Polars does not share repeats);
+        # everything else is a function of few-valued columns, evaluated per folded row.
+        lf, cached, written = _litellm_cache_counts(lf, schema)
+        staged = {_STAGED_CACHED: cached, _STAGED_WRITTEN: written}
         batch_job = pl.lit(False)
         if "call_type" in schema and schema["call_type"] == pl.String:
             call_type = clean_text(pl.col("call_type")).str.to_lowercase()
             batch_job = call_type.str.contains(BATCH_CALL_TYPE).fill_null(False)
-            model = (
-                pl.when(batch_job & model.is_null()).then(_batch_job_model(schema)).otherwise(model)
-            )
-        lf, cached, written = _litellm_cache_counts(lf, schema)
+            staged[_STAGED_BATCH_MODEL] = _batch_job_model(schema)
+            job_model = pl.col(_STAGED_BATCH_MODEL)
+            model = pl.when(batch_job & model.is_null()).then(job_model).otherwise(model)
         tier = _service_tier(schema, _LITELLM_TIER_PATHS)
-        # The values read out of the JSON text, each once per row: later expressions use
-        # them several times (provider inference tests the model against every pattern; a
-        # when/then evaluates both branches), and Polars does not share such repeats.
-        staged = {_STAGED_MODEL: model, _STAGED_CACHED: cached, _STAGED_WRITTEN: written}
-        staged[_STAGED_BATCH] = batch_job
         if tier is not None:
             staged[_STAGED_TIER] = tier
         lf = lf.with_columns(value.alias(key) for key, value in staged.items())
-        model, cached, written = (
-            pl.col(_STAGED_MODEL),
-            pl.col(_STAGED_CACHED),
-            pl.col(_STAGED_WRITTEN),
-        )
-        batch_job = pl.col(_STAGED_BATCH)
+        cached, written = pl.col(_STAGED_CACHED), pl.col(_STAGED_WRITTEN)
         prompt = _count(name, schema, "prompt_tokens")
         tags = _drop_gateway_tags(_tag_list(name, schema, "request_tags"), patterns)
-        columns = [
-            _provider(schema, raw_provider, model).alias("provider"),
-            model.alias("model"),
-            tags.alias("tags"),
-            _litellm_input(prompt, cached, written).alias("input_tokens"),
-            _count(name, schema, "completion_tokens").alias("output_tokens"),
-            _money(name, schema, "spend").alias("cost_usd"),
-            cached.alias("cached_input_tokens"),
-            written.alias("cache_write_tokens"),
-        ]
+        columns = {
+            "provider": _provider(schema, raw_provider, model),
+            "model": model,
+            "tags": tags,
+            "input_tokens": _litellm_input(prompt, cached, written),
+            "output_tokens": _count(name, schema, "completion_tokens"),
+            "cost_usd": _money(name, schema, "spend"),
+            "cached_input_tokens": cached,
+            "cache_write_tokens": written,
+        }
+        keys = {"provider", "model", "tags"}
         start = _first(schema, "startTime", "start_time")
         if start is not None:
-            columns.append(_timestamp(name, schema, start).alias("timestamp"))
+            columns["timestamp"] = _timestamp(name, schema, start)
         flags = [batch_job] if "call_type" in schema else []
         if tier is not None:
             tier = pl.col(_STAGED_TIER)
-            columns.append(tier.alias("service_tier"))
+            columns["service_tier"] = tier
             flags.append(_is_batch_tier(tier))
+            keys.add("service_tier")
         if flags:
-            columns.append(_any_flag(flags).alias("already_batched"))
+            columns["already_batched"] = _any_flag(flags)
+            keys.add("already_batched")
         hit = _cache_hit(schema)
         if hit is not None:
-            columns.append(hit.alias("cache_hit"))
-        return lf.select(columns)
+            columns["cache_hit"] = hit
+            keys.add("cache_hit")
+        return split_preset(lf, columns, keys)
 
     return litellm_spendlogs
 
