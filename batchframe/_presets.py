@@ -555,9 +555,9 @@ def _batch_job_model(schema: pl.Schema) -> pl.Expr:
         return label
     dtype = schema["metadata"]
     if dtype == pl.String:
-        models = ("batch_models",)
-        first = json_path_value(pl.col("metadata"), models, "$.batch_models[0]")
-        second = json_path_value(pl.col("metadata"), models, "$.batch_models[1]")
+        keys = ("batch_models",)
+        first = json_path_value(pl.col("metadata"), keys, "$.batch_models[0]")
+        second = json_path_value(pl.col("metadata"), keys, "$.batch_models[1]")
     elif isinstance(dtype, pl.Struct) and any(
         f.name == "batch_models" and isinstance(f.dtype, pl.List) for f in dtype.fields
     ):
