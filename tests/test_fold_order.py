@@ -1,0 +1,148 @@
+"""Folding raw values first is an evaluation order, not a second set of rules (issue 15).
+
+The log readers take shortcuts that must never change a number: a JSON path is parsed
+only on rows whose text can hold it, and a preset's key columns (tag lists from JSON
+text, providers inferred from model ids) wait until requests are folded on the file's
+raw columns. Each shortcut is checked here against the plain way of doing the same.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from polars.testing import assert_frame_equal
+
+import batchframe as bf
+from batchframe._logschema import json_path_value
+
+ROOT = Path(__file__).resolve().parent.parent
+LITELLM_EXPORTS = [
+    ROOT / "samples" / "litellm" / "spendlogs.csv",
+    ROOT / "samples" / "litellm" / "spendlogs.parquet",
+    ROOT / "samples" / "litellm" / "spendlogs_api.ndjson",
+    ROOT / "tests" / "data" / "logs" / "litellm_spendlogs.csv",
+    ROOT / "tests" / "data" / "logs" / "litellm_spendlogs.ndjson",
+    ROOT / "tests" / "data" / "logs" / "litellm_spendlogs_cache.csv",
+    ROOT / "tests" / "data" / "logs" / "litellm_spendlogs_cache.ndjson",
+]
+
+# -- json_path_value == json_path_match -----------------------------------------------------
+
+KEYS = ["usage", "cached", "a", "b"]
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**6), st.sampled_from(["x", "", "us\\age", "{"])
+)
+_docs = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(KEYS), inner, max_size=4)
+    ),
+    max_leaves=8,
+)
+
+
+def _escape_some(text: str, flags: list[bool]) -> str:
+    """`text` with some ASCII letters of keys written as ``\\u00XX`` (still the same JSON)."""
+    out = []
+    for char, flag in zip(text, flags + [False] * len(text), strict=False):
+        out.append(f"\\u{ord(char):04x}" if flag and char.isalpha() else char)
+    return "".join(out)
+
+
+def _planted(doc: object, path: list[str], value: object) -> object:
+    """`doc` with `value` at `path` (the path's objects made where missing)."""
+    root = doc if isinstance(doc, dict) else {}
+    node = root
+    for key in path[:-1]:
+        child = node.get(key)
+        node[key] = child if isinstance(child, dict) else {}
+        node = node[key]
+    node[path[-1]] = value
+    return root
+
+
+@st.composite
+def _texts(draw: st.DrawFn, path: list[str]) -> str | None:
+    doc = draw(_docs)
+    if draw(st.booleans()):  # often hold the path, so that a wrong guard would show
+        doc = _planted(doc, path, draw(_scalars))
+    text = json.dumps(doc, separators=draw(st.sampled_from([(",", ":"), (", ", ": ")])))
+    how = draw(st.sampled_from(["plain", "escaped", "truncated", "null"]))
+    if how == "escaped":
+        return _escape_some(text, draw(st.lists(st.booleans(), max_size=len(text))))
+    if how == "truncated" and text:
+        return text[: draw(st.integers(0, len(text) - 1))]
+    if how == "null":
+        return None
+    return text
+
+
+@st.composite
+def _cases(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
+    path = draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=3))
+    return path, draw(st.lists(_texts(path), min_size=1, max_size=12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=_cases())
+def test_a_guarded_json_path_is_the_plain_json_path(
+    case: tuple[list[str], list[str | None]],
+) -> None:
+    path, texts = case
+    json_path = "$" + "".join(f"[{json.dumps(key)}]" for key in path)
+    frame = pl.DataFrame({"m": texts}, schema={"m": pl.String})
+    plain = frame.select(pl.col("m").str.json_path_match(json_path))["m"]
+    guarded = frame.select(json_path_value(pl.col("m"), path, json_path))["m"]
+    assert guarded.to_list() == plain.to_list()
+
+
+def test_an_escaped_key_is_still_found() -> None:
+    """A key written with a JSON escape has no literal spelling in the text: parsed anyway."""
+    texts = ['{"u\\u0073age": {"cached": 7}}', '{"usage": {"cached": 8}}', '{"use": 1}']
+    frame = pl.DataFrame({"m": texts})
+    got = frame.select(json_path_value(pl.col("m"), ["usage", "cached"], "$.usage.cached"))
+    assert got["m"].to_list() == ["7", "8", None]
+
+
+# -- a LiteLLM export folded on raw values == the same export cleaned row by row ------------
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort(frame.columns, nulls_last=True)
+
+
+@pytest.mark.parametrize("path", LITELLM_EXPORTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("every", [None, "1d"])
+def test_litellm_raw_fold_equals_the_row_by_row_route(path: Path, every: str | None) -> None:
+    logs = bf.scan_request_logs(path, preset="litellm-spendlogs")
+    # the very frame scan_request_logs returned: folded on the file's raw columns
+    raw_route = bf.aggregate_request_logs(logs, every=every).collect()
+    # a frame of the cleaned rows (every key evaluated per request): the generic route
+    row_route = bf.aggregate_request_logs(logs.collect(), every=every)
+    assert raw_route.height > 0
+    if "cost_source" not in row_route.columns:  # an eager result shows it only when used
+        assert (raw_route["cost_source"] == "recorded").all()
+        raw_route = raw_route.drop("cost_source")
+    assert_frame_equal(_sorted(raw_route), _sorted(row_route), check_exact=False, rel_tol=1e-12)
+    # and the findings agree to the cent (and far below it)
+    raw_findings = bf.project_batch_savings(bf.aggregate_request_logs(logs)).collect()
+    row_findings = bf.project_batch_savings(row_route)
+    assert_frame_equal(raw_findings, row_findings, check_exact=False, rel_tol=1e-12)
+
+
+def test_litellm_key_columns_wait_for_the_fold() -> None:
+    """Tag lists, providers and models of a LiteLLM export are evaluated once per folded
+    row: in the plan, the JSON text of the tags is decoded above the first group-by."""
+    path = ROOT / "samples" / "litellm" / "spendlogs.csv"
+    plan = bf.aggregate_request_logs(bf.scan_request_logs(path, preset="litellm-spendlogs"))
+    text = plan.explain()
+    scan = text.rindex("Csv SCAN")
+    first_fold = text.rindex("AGGREGATE", 0, scan)
+    below_fold = text[first_fold:scan]
+    assert "json_decode" not in below_fold  # the tag lists are decoded after the fold
+    assert "json_decode" in text[:first_fold]
