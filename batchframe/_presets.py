@@ -503,12 +503,12 @@ _LITELLM_TIER_PATHS = (
 BATCH_JOB_MODEL = "(batch job)"
 
 
-def _service_tier(
+def _service_tier_text(
     schema: pl.Schema, sources: Sequence[tuple[str, Sequence[str]]]
 ) -> pl.Expr | None:
-    """The service tier a request ran on (spellings named by `_rules.SERVICE_TIERS`), from the
-    first of `sources` (column, path) that holds one on the row, else the top-level
-    ``service_tier``."""
+    """The service tier text of a request, trimmed: from the first of `sources` (column,
+    path) that holds one on the row, else the top-level ``service_tier``; None if no
+    source can hold one. `tier_name` names it."""
     found = [
         lookup(pl.col(column), schema[column], path) for column, path in sources if column in schema
     ]
@@ -517,8 +517,14 @@ def _service_tier(
     values = [clean_text(value) for value in found if value is not None]
     if not values:
         return None
-    tier = (values[0] if len(values) == 1 else pl.coalesce(values)).str.to_lowercase()
-    return tier.replace(SERVICE_TIERS)  # known spellings named; others kept, lower-cased
+    return values[0] if len(values) == 1 else pl.coalesce(values)
+
+
+def tier_name(text: pl.Expr) -> pl.Expr:
+    """A service tier's text named by `_rules.SERVICE_TIERS` (``default`` is ``standard``);
+    other spellings kept, lower-cased. A key: the log fold applies it once per distinct
+    text (Polars' ``replace`` holds its input in a streaming query)."""
+    return text.str.to_lowercase().replace(SERVICE_TIERS)
 
 
 def _drop_gateway_tags(tags: pl.Expr, patterns: Sequence[str]) -> pl.Expr:
@@ -650,7 +656,7 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
             staged[_STAGED_BATCH_MODEL] = _batch_job_model(schema)
             job_model = pl.col(_STAGED_BATCH_MODEL)
             model = pl.when(batch_job & model.is_null()).then(job_model).otherwise(model)
-        tier = _service_tier(schema, _LITELLM_TIER_PATHS)
+        tier = _service_tier_text(schema, _LITELLM_TIER_PATHS)
         if tier is not None:
             staged[_STAGED_TIER] = tier
         lf = lf.with_columns(value.alias(key) for key, value in staged.items())
@@ -673,7 +679,7 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
             columns["timestamp"] = _timestamp(name, schema, start)
         flags = [batch_job] if "call_type" in schema else []
         if tier is not None:
-            tier = pl.col(_STAGED_TIER)
+            tier = tier_name(pl.col(_STAGED_TIER))
             columns["service_tier"] = tier
             flags.append(_is_batch_tier(tier))
             keys.add("service_tier")
