@@ -866,26 +866,30 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     cost = _money(name, schema, cost_name)
     unpriced = (cost == 0) & ((input_tokens + output_tokens) > 0)
     cost = pl.when(unpriced.fill_null(False)).then(pl.lit(None, dtype=pl.Float64)).otherwise(cost)
-    columns = [
-        provider.alias("provider"),
-        model.alias("model"),
-        _tag_list(name, schema, tags_name).alias("tags"),
-        input_tokens.alias("input_tokens"),
-        output_tokens.alias("output_tokens"),
-        cost.alias("cost_usd"),
-        cached.alias("cached_input_tokens"),
-        written.alias("cache_write_tokens"),
-    ]
+    # Model, provider and tags are keys (evaluated once per folded row by the log fold);
+    # the usage counts and the cost are per request.
+    columns = {
+        "provider": provider,
+        "model": model,
+        "tags": _tag_list(name, schema, tags_name),
+        "input_tokens": input_tokens,
+        "output_tokens": output_tokens,
+        "cost_usd": cost,
+        "cached_input_tokens": cached,
+        "cache_write_tokens": written,
+    }
+    keys = {"provider", "model", "tags"}
     start = _first(schema, "start_time", "startTime")
     if start is not None:
-        columns.append(_timestamp(name, schema, start).alias("timestamp"))
+        columns["timestamp"] = _timestamp(name, schema, start)
     flags = _service_tier_flags(schema)
     if flags:
-        columns.append(_any_flag(flags).alias("already_batched"))
+        columns["already_batched"] = _any_flag(flags)
+        keys.add("already_batched")
     if "type" in schema:
         kind = pl.col("type").cast(pl.String).str.strip_chars().str.to_uppercase()
         lf = lf.filter(kind.is_in(("GENERATION", "EMBEDDING")).fill_null(False))
-    return lf.select(columns)
+    return split_preset(lf, columns, keys)
 
 
 def _langfuse_v2_pages(lf: pl.LazyFrame, schema: pl.Schema) -> tuple[pl.LazyFrame, pl.Schema]:
@@ -987,10 +991,14 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
             raise _fail(name, schema, f"column {props_name!r} holds {props_dtype}, not an object")
         values = [lookup(props, props_dtype, [key]) for key in keys]
         present = [v for v in values if v is not None]
+        staged: dict[str, pl.Expr] = {}
         if not present:
             tags = _NO_TAGS
         else:
-            tags = single_tag(present[0] if len(present) == 1 else pl.coalesce(present))
+            # The properties object is per request (ids, users …): only the tag read out of
+            # it is kept, once per row, and the tag list is a key of the fold.
+            staged[_STAGED_TAG] = present[0] if len(present) == 1 else pl.coalesce(present)
+            tags = single_tag(pl.col(_STAGED_TAG))
         model = _model(schema, "model", "response_model", "request_model")
         raw_provider = _first(schema, "provider")
         zero = pl.lit(0, dtype=pl.Int64)
@@ -1007,36 +1015,45 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
             # A response served from Helicone's cache points at the request it was cached
             # from; other rows hold the nil UUID (DEFAULT_UUID in request.ts) or nothing.
             reference = clean_text(pl.col("cache_reference_id").cast(pl.String))
-            hit = (reference.is_not_null() & (reference != _NIL_UUID)).fill_null(False)
+            staged[_STAGED_HIT] = (reference.is_not_null() & (reference != _NIL_UUID)).fill_null(
+                False
+            )
+            hit = pl.col(_STAGED_HIT)
         # Helicone's cost of a model it cannot price is 0 (ClickHouse `caseForCost`,
         # ``ELSE toInt64(0)``): 0 for a request with tokens that was not a cache hit is
         # "no cost known", not a free request.
         cost = _money(name, schema, cost_name)
         unpriced = (cost == 0) & (input_tokens + output_tokens > 0) & ~hit
         cost = pl.when(unpriced.fill_null(False)).then(None).otherwise(cost)
-        columns = [
-            _provider(schema, raw_provider, model).alias("provider"),
-            model.alias("model"),
-            tags.alias("tags"),
-            input_tokens.alias("input_tokens"),
-            output_tokens.alias("output_tokens"),
-            cost.alias("cost_usd"),
-            cached.alias("cached_input_tokens"),
-            written.alias("cache_write_tokens"),
-        ]
+        columns = {
+            "provider": _provider(schema, raw_provider, model),
+            "model": model,
+            "tags": tags,
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "cost_usd": cost,
+            "cached_input_tokens": cached,
+            "cache_write_tokens": written,
+        }
+        key_columns = {"provider", "model", "tags"}
         if "request_created_at" in schema:
-            columns.append(_timestamp(name, schema, "request_created_at").alias("timestamp"))
+            columns["timestamp"] = _timestamp(name, schema, "request_created_at")
         flags = _service_tier_flags(schema)
         if flags:
-            columns.append(_any_flag(flags).alias("already_batched"))
+            columns["already_batched"] = _any_flag(flags)
+            key_columns.add("already_batched")
         if "cache_reference_id" in schema:
-            columns.append(hit.alias("cache_hit"))
-        return lf.select(columns)
+            columns["cache_hit"] = hit
+            key_columns.add("cache_hit")
+        lf = lf.with_columns(value.alias(key) for key, value in staged.items())
+        return split_preset(lf, columns, key_columns)
 
     return helicone
 
 
 _NIL_UUID = "00000000-0000-0000-0000-000000000000"
+_STAGED_TAG = f"{RESERVED_PREFIX}tag"
+_STAGED_HIT = f"{RESERVED_PREFIX}cache_hit"
 
 
 #: Preset name -> preset function (``scan_request_logs(..., preset=name)``).

@@ -116,10 +116,40 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(frame.columns, nulls_last=True)
 
 
-@pytest.mark.parametrize("path", LITELLM_EXPORTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+SPLIT_EXPORTS = [
+    *((path, "litellm-spendlogs") for path in LITELLM_EXPORTS),
+    *(
+        (path, "langfuse-observations")
+        for path in [
+            *sorted((ROOT / "samples" / "langfuse").glob("*.*")),
+            ROOT / "tests" / "data" / "logs" / "langfuse_observations.ndjson",
+            ROOT / "tests" / "data" / "logs" / "langfuse_observations_cache.ndjson",
+        ]
+        # (v2_api_default_fields.json is the sample of a refused export: no usage, no cost)
+        if path.suffix in (".csv", ".jsonl", ".ndjson", ".parquet", ".json")
+        and path.name != "v2_api_default_fields.json"
+    ),
+    *(
+        (path, "helicone")
+        for path in [
+            *sorted((ROOT / "samples" / "helicone").glob("*.*")),
+            ROOT / "tests" / "data" / "logs" / "helicone_requests.csv",
+            ROOT / "tests" / "data" / "logs" / "helicone_requests_cache.ndjson",
+        ]
+        if path.suffix in (".csv", ".jsonl", ".ndjson", ".json")
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("path", "preset"), SPLIT_EXPORTS, ids=lambda p: p if isinstance(p, str) else p.name
+)
 @pytest.mark.parametrize("every", [None, "1d"])
-def test_litellm_raw_fold_equals_the_row_by_row_route(path: Path, every: str | None) -> None:
-    logs = bf.scan_request_logs(path, preset="litellm-spendlogs")
+def test_raw_fold_equals_the_row_by_row_route(path: Path, preset: str, every: str | None) -> None:
+    """The presets whose key columns wait for the fold (LiteLLM spend logs, Langfuse,
+    Helicone) give, on every export in the repository, the aggregates and findings of the
+    same rows cleaned one by one."""
+    logs = bf.scan_request_logs(path, preset=preset)
     # the very frame scan_request_logs returned: folded on the file's raw columns
     raw_route = bf.aggregate_request_logs(logs, every=every).collect()
     # a frame of the cleaned rows (every key evaluated per request): the generic route
