@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -162,6 +163,27 @@ def json_path_value(text: pl.Expr, keys: Sequence[str], json_path: str) -> pl.Ex
     escaped = text.str.contains("\\", literal=True)
     maybe = pl.all_horizontal(present) | escaped if present else pl.lit(True)
     return pl.when(maybe).then(text).otherwise(None).str.json_path_match(json_path)
+
+
+def maybe_nonzero(text: pl.Expr, keys: Sequence[str]) -> pl.Expr:
+    """False only on rows of JSON text where every value of every key in `keys` is ``0`` or
+    ``null`` (or the keys are absent): rows whose numbers at those keys need no parse when
+    only a positive value matters. A backslash anywhere (an escape could spell a key or a
+    quote differently) or any other value start (a digit 1 to 9, ``-``, ``0.``, a quote, ...)
+    makes the row true; so does anything unexpected, so the test only ever skips zeros.
+
+    Examples:
+        >>> import polars as pl
+        >>> docs = pl.DataFrame({"m": ['{"a": 0, "u": {"b": null}}', '{"a": 0, "u": {"b": 3}}',
+        ...                            '{"a": 0.5}', '{"c": 7}', '{"\\u0061": 4}']})
+        >>> docs.select(maybe_nonzero(pl.col("m"), ["a", "b"]))["m"].to_list()
+        [False, True, True, False, True]
+    """
+    names = "|".join(re.escape(json.dumps(key)[1:-1]) for key in keys)
+    # a value that does not start as 0 or null followed by a delimiter
+    other = r"(?:[^0n\s]|0[^,}\]\s]|n(?:[^u]|u[^l]|ul[^l]|ull[^,}\]\s]))"
+    value = rf'"(?:{names})"\s*:\s*{other}'
+    return text.str.contains(value) | text.str.contains("\\", literal=True)
 
 
 def undouble_quotes(text: pl.Expr) -> pl.Expr:

@@ -74,6 +74,7 @@ from batchframe._logschema import (
     clean_text,
     json_path_value,
     lookup,
+    maybe_nonzero,
     parse_count,
     parse_money,
     parse_tags,
@@ -281,11 +282,6 @@ def _tag_list(preset: str, schema: pl.Schema, name: str) -> pl.Expr:
         raise _fail(preset, schema, str(exc)) from None
 
 
-def _json_value(schema: pl.Schema, name: str, path: Sequence[str]) -> pl.Expr | None:
-    """Value at ``path`` inside a JSON-text, Struct or Map column, as String; None if unreachable."""
-    return lookup(pl.col(name), schema[name], path)
-
-
 def _is_batch_tier(tier: pl.Expr) -> pl.Expr:
     return clean_text(tier).str.to_lowercase().is_in(ALREADY_DISCOUNTED_TIERS).fill_null(False)
 
@@ -392,18 +388,28 @@ def _usage_sum(preset: str, schema: pl.Schema, name: str, keys: _Keys) -> pl.Exp
 
 
 def _nested_counts(
-    lf: pl.LazyFrame, schema: pl.Schema, name: str, paths: Sequence[Sequence[str]], tag: str
+    lf: pl.LazyFrame,
+    schema: pl.Schema,
+    name: str,
+    paths: Sequence[Sequence[str]],
+    tag: str,
+    positive_only: bool = False,
 ) -> tuple[pl.LazyFrame, list[pl.Expr]]:
     """Counts at ``paths`` inside a JSON-text or Struct column, each parsed by `parse_count`
     (bad values raise naming ``name.path``); unreachable paths are left out, absent values null.
 
     The values are first put into temporary columns ``_bf_<tag>_<i>`` (the reserved prefix) of ``lf``
     (dropped by the preset's select), so the shared parser applies to them as to any other
-    count column.
+    count column. With `positive_only` (the caller keeps only a positive count), JSON text
+    whose values at the paths' last keys are all 0 or null is not parsed (`maybe_nonzero`):
+    its counts come out null, which such a caller takes as 0, as it would the zeros.
     """
+    column = pl.col(name)
+    if positive_only and schema[name] == pl.String:
+        column = pl.when(maybe_nonzero(column, sorted({p[-1] for p in paths}))).then(column)
     extracted: dict[str, pl.Expr] = {}
     for path in paths:
-        value = _json_value(schema, name, path)
+        value = lookup(column, schema[name], path)
         if value is not None:
             extracted[".".join([name, *path])] = value
     if not extracted:
@@ -483,8 +489,8 @@ def _litellm_cache_counts(
         return lf, zero, zero
     read_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_READ_PATHS]
     write_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_WRITE_PATHS]
-    lf, reads = _nested_counts(lf, schema, "metadata", read_paths, "cache_read")
-    lf, writes = _nested_counts(lf, schema, "metadata", write_paths, "cache_write")
+    lf, reads = _nested_counts(lf, schema, "metadata", read_paths, "cache_read", True)
+    lf, writes = _nested_counts(lf, schema, "metadata", write_paths, "cache_write", True)
     return lf, _first_positive(reads), _first_positive(writes)
 
 

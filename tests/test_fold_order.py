@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import batchframe as bf
-from batchframe._logschema import json_path_value
+from batchframe._logschema import json_path_value, maybe_nonzero
 
 ROOT = Path(__file__).resolve().parent.parent
 LITELLM_EXPORTS = [
@@ -99,6 +99,47 @@ def test_a_guarded_json_path_is_the_plain_json_path(
     plain = frame.select(pl.col("m").str.json_path_match(json_path))["m"]
     guarded = frame.select(json_path_value(pl.col("m"), path, json_path))["m"]
     assert guarded.to_list() == plain.to_list()
+
+
+_numbers = st.one_of(
+    st.none(),
+    st.sampled_from([0, 0, 0, 1, 7, -1, 0.5, 0.0, "0", "3", "null", True, False]),
+    st.integers(0, 10**6),
+)
+
+
+@st.composite
+def _count_cases(draw: st.DrawFn) -> tuple[list[str], list[str | None]]:
+    path = draw(st.lists(st.sampled_from(KEYS), min_size=1, max_size=3))
+    texts: list[str | None] = []
+    for _ in range(draw(st.integers(1, 10))):
+        doc = draw(_docs)
+        if draw(st.booleans()):
+            doc = _planted(doc, path, draw(_numbers))
+        text = json.dumps(doc, separators=draw(st.sampled_from([(",", ":"), (", ", ": ")])))
+        if draw(st.booleans()):
+            text = _escape_some(text, draw(st.lists(st.booleans(), max_size=len(text))))
+        texts.append(text)
+    return path, texts
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=_count_cases())
+def test_a_row_skipped_as_all_zero_holds_no_positive_count(
+    case: tuple[list[str], list[str | None]],
+) -> None:
+    """`maybe_nonzero` may skip a row's parse only when the value at the path is absent,
+    null or 0: exactly what a first-positive count (LiteLLM's rule) takes as 0."""
+    path, texts = case
+    json_path = "$" + "".join(f"[{json.dumps(key)}]" for key in path)
+    frame = pl.DataFrame({"m": texts}, schema={"m": pl.String})
+    found = frame.select(
+        pl.col("m").str.json_path_match(json_path).alias("value"),
+        maybe_nonzero(pl.col("m"), [path[-1]]).alias("parsed"),
+    )
+    for value, parsed in found.iter_rows():
+        if not parsed:
+            assert value in (None, "0", "null"), (value, texts)
 
 
 def test_an_escaped_key_is_still_found() -> None:
