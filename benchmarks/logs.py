@@ -435,7 +435,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--rows", type=sizes, default=[2 * 10**7, 10**8], help="Parquet sizes")
+    parser.add_argument(
+        "--rows", type=sizes, default=[2 * 10**7, 10**8], help="Parquet sizes (0: none)"
+    )
     parser.add_argument("--files", type=int, default=4)
     parser.add_argument("--csv-rows", type=lambda t: int(float(t)), default=10**7, help="0: none")
     parser.add_argument("--repeats", type=int, default=2)
@@ -450,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     report: dict[str, Any] = {"machine": machine(), "command": sys.argv, "inputs": []}
-    for rows in args.rows:
+    for rows in (size for size in args.rows if size > 0):
         folder = args.data_dir / f"logs-{rows}-{args.files}"
         print(f"== {rows:,} raw log rows in {args.files} Parquet files ({folder})", flush=True)
         paths = write_logs(rows, args.files, folder)
