@@ -137,10 +137,19 @@ class Split(NamedTuple):
 SPLITS: FrameNotes[Split] = FrameNotes()
 
 
-def split_preset(frame: pl.LazyFrame, columns: dict[str, pl.Expr], keys: set[str]) -> pl.LazyFrame:
-    """The preset's result, ``frame.select(columns)``, remembered with its `Split`."""
+#: The log columns a split evaluates once per folded row: the keys of the fold
+#: (`_logs._key_values`) but ``long_context``, which the prompt bucket needs per request.
+SPLIT_KEYS = frozenset(
+    {"provider", "model", "tags", "service_tier", "already_batched", "cache_hit"}
+)
+
+
+def split_preset(frame: pl.LazyFrame, columns: dict[str, pl.Expr]) -> pl.LazyFrame:
+    """The preset's result, ``frame.select(columns)``, remembered with its `Split` (the
+    columns named in `SPLIT_KEYS` are its keys)."""
     mapped = frame.select(expr.alias(name) for name, expr in columns.items())
-    return SPLITS.remember(mapped, Split(frame, dict(columns), frozenset(keys)))
+    keys = frozenset(name for name in columns if name in SPLIT_KEYS)
+    return SPLITS.remember(mapped, Split(frame, dict(columns), keys))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -679,7 +688,6 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
             "cached_input_tokens": cached,
             "cache_write_tokens": written,
         }
-        keys = {"provider", "model", "tags"}
         start = _first(schema, "startTime", "start_time")
         if start is not None:
             columns["timestamp"] = _timestamp(name, schema, start)
@@ -688,15 +696,12 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
             tier = tier_name(pl.col(_STAGED_TIER))
             columns["service_tier"] = tier
             flags.append(_is_batch_tier(tier))
-            keys.add("service_tier")
         if flags:
             columns["already_batched"] = _any_flag(flags)
-            keys.add("already_batched")
         hit = _cache_hit(schema)
         if hit is not None:
             columns["cache_hit"] = hit
-            keys.add("cache_hit")
-        return split_preset(lf, columns, keys)
+        return split_preset(lf, columns)
 
     return litellm_spendlogs
 
@@ -872,8 +877,8 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
     cost = _money(name, schema, cost_name)
     unpriced = (cost == 0) & ((input_tokens + output_tokens) > 0)
     cost = pl.when(unpriced.fill_null(False)).then(pl.lit(None, dtype=pl.Float64)).otherwise(cost)
-    # Model, provider and tags are keys (evaluated once per folded row by the log fold);
-    # the usage counts and the cost are per request.
+    # Model, provider, tags and the tier flag are keys (`SPLIT_KEYS`: once per folded row
+    # of the log fold); the usage counts and the cost are per request.
     columns = {
         "provider": provider,
         "model": model,
@@ -884,18 +889,16 @@ def langfuse_observations(lf: pl.LazyFrame, schema: pl.Schema) -> pl.LazyFrame:
         "cached_input_tokens": cached,
         "cache_write_tokens": written,
     }
-    keys = {"provider", "model", "tags"}
     start = _first(schema, "start_time", "startTime")
     if start is not None:
         columns["timestamp"] = _timestamp(name, schema, start)
     flags = _service_tier_flags(schema)
     if flags:
         columns["already_batched"] = _any_flag(flags)
-        keys.add("already_batched")
     if "type" in schema:
         kind = pl.col("type").cast(pl.String).str.strip_chars().str.to_uppercase()
         lf = lf.filter(kind.is_in(("GENERATION", "EMBEDDING")).fill_null(False))
-    return split_preset(lf, columns, keys)
+    return split_preset(lf, columns)
 
 
 def _langfuse_v2_pages(lf: pl.LazyFrame, schema: pl.Schema) -> tuple[pl.LazyFrame, pl.Schema]:
@@ -1041,18 +1044,15 @@ def helicone_preset(tag_property: str = "feature") -> Preset:
             "cached_input_tokens": cached,
             "cache_write_tokens": written,
         }
-        key_columns = {"provider", "model", "tags"}
         if "request_created_at" in schema:
             columns["timestamp"] = _timestamp(name, schema, "request_created_at")
         flags = _service_tier_flags(schema)
         if flags:
             columns["already_batched"] = _any_flag(flags)
-            key_columns.add("already_batched")
         if "cache_reference_id" in schema:
             columns["cache_hit"] = hit
-            key_columns.add("cache_hit")
         lf = lf.with_columns(value.alias(key) for key, value in staged.items())
-        return split_preset(lf, columns, key_columns)
+        return split_preset(lf, columns)
 
     return helicone
 
