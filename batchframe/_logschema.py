@@ -18,6 +18,7 @@ __all__ = [
     "NO_TAGS",
     "TAGS_DTYPE",
     "checked_parse",
+    "checked_values",
     "clean_tags",
     "clean_text",
     "locating",
@@ -30,6 +31,7 @@ __all__ = [
     "refuse_rows",
     "single_tag",
     "undouble_quotes",
+    "whole_count",
 ]
 
 #: What `scan_request_logs` returns, column by column.
@@ -244,17 +246,21 @@ def _where(bad: pl.Expr, value: pl.Expr) -> Callable[[object], str]:
 
 
 def _unparsed(
-    column: str, what: str, where: Callable[[object], str]
+    what: str, checked: Sequence[tuple[str, Callable[[object], str]]], result: str = "parsed0"
 ) -> Callable[[pl.Series], pl.Series]:
-    """A batch check: raise `AggregateError` for the first raw value that did not parse."""
+    """A batch check of ``raw<i>``/``parsed<i>`` field pairs (``checked[i]``: the column's
+    name and the row locator): raise `AggregateError` for the first raw value that did not
+    parse, else return the `result` field."""
 
-    def check(pair: pl.Series) -> pl.Series:
-        raw, parsed = pair.struct.field("raw"), pair.struct.field("parsed")
-        bad = raw.is_not_null() & parsed.is_null()
-        if bad.any():
-            value = raw.filter(bad)[0]
-            raise AggregateError(f"column {column!r}: expected {what}, got {value!r}{where(value)}")
-        return parsed
+    def check(fields: pl.Series) -> pl.Series:
+        for index, (column, where) in enumerate(checked):
+            raw = fields.struct.field(f"raw{index}")
+            bad = raw.is_not_null() & fields.struct.field(f"parsed{index}").is_null()
+            if bad.any():
+                value = raw.filter(bad)[0]
+                message = f"column {column!r}: expected {what}, got {value!r}{where(value)}"
+                raise AggregateError(message)
+        return fields.struct.field(result)
 
     return check
 
@@ -265,8 +271,30 @@ def checked_parse(
     """`parsed`, raising `AggregateError` at collect time where `raw` held a value that
     did not parse: never a silent null. `column` is the column's name in the file."""
     where = _where(raw.is_not_null() & parsed.is_null(), raw)
-    return pl.struct(raw.alias("raw"), parsed.alias("parsed")).map_batches(
-        _unparsed(column, what, where), return_dtype=dtype, is_elementwise=True
+    return pl.struct(raw.alias("raw0"), parsed.alias("parsed0")).map_batches(
+        _unparsed(what, [(column, where)]), return_dtype=dtype, is_elementwise=True
+    )
+
+
+def checked_values(
+    result: pl.Expr,
+    checks: Sequence[tuple[pl.Expr, pl.Expr, str]],
+    what: str,
+    dtype: pl.DataType,
+) -> pl.Expr:
+    """`result`, raising `AggregateError` at collect time where, for one of `checks`
+    (``(raw, parsed, column)``, as in `checked_parse`), `raw` held a value that did not parse.
+
+    One batch check for all of them: a Python call per batch costs more than the parse of
+    a mostly-null column, so values read from several places are checked in one call.
+    """
+    fields = [result.alias("result")]
+    wheres: list[tuple[str, Callable[[object], str]]] = []
+    for index, (raw, parsed, column) in enumerate(checks):
+        fields += [raw.alias(f"raw{index}"), parsed.alias(f"parsed{index}")]
+        wheres.append((column, _where(raw.is_not_null() & parsed.is_null(), raw)))
+    return pl.struct(fields).map_batches(
+        _unparsed(what, wheres, "result"), return_dtype=dtype, is_elementwise=True
     )
 
 
@@ -355,15 +383,36 @@ def parse_count(name: str, dtype: pl.DataType, column: str | None = None) -> pl.
         return checked
     if isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
         raw = clean_text(col)
-        value = raw.cast(pl.Float64, strict=False)
+        parsed = whole_count(raw, text=True)
     elif dtype.is_numeric():
         raw = col.cast(pl.Float64)
-        value = raw
+        parsed = whole_count(raw, text=False)
     else:
         raise AggregateError(f"column {where!r}: expected {what}, got dtype {dtype}")
-    whole = value.is_finite() & (value == value.floor()) & (value >= 0) & (value < _INT64_LIMIT)
-    parsed = pl.when(whole).then(value).otherwise(None).cast(pl.Int64)
     return checked_parse(raw, parsed, where, what, pl.Int64())
+
+
+def whole_count(value: pl.Expr, *, text: bool) -> pl.Expr:
+    """`parse_count`'s rule, unchecked: cleaned `text` (`clean_text`) or a Float64 as Int64
+    where it holds a whole, finite number >= 0 below 2**63 (``"12"``, ``"+3"``, ``"2.0"``,
+    ``"1e3"``, ``2.0``), else null; the caller checks that no value was lost.
+
+    Text that is a plain integer takes the integer parse (exact above 2**53, and faster);
+    other text and floats take the float parse.
+
+    Examples:
+        >>> import polars as pl
+        >>> counts = pl.DataFrame({"n": ["12", "2.0", "1e3", "-1", "1.5", "x", None]})
+        >>> counts.select(whole_count(pl.col("n"), text=True))["n"].to_list()
+        [12, 2, 1000, None, None, None, None]
+    """
+    number = value.cast(pl.Float64, strict=False)
+    whole = number.is_finite() & (number == number.floor()) & (number >= 0)
+    by_float = pl.when(whole & (number < _INT64_LIMIT)).then(number).otherwise(None)
+    if not text:
+        return by_float.cast(pl.Int64)
+    as_int = value.cast(pl.Int64, strict=False)
+    return pl.when(as_int >= 0).then(as_int).otherwise(by_float.cast(pl.Int64))
 
 
 def parse_money(name: str, dtype: pl.DataType, column: str | None = None) -> pl.Expr:

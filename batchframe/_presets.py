@@ -71,6 +71,7 @@ from batchframe._exprs import when_chain
 from batchframe._logschema import (
     NO_TAGS,
     checked_parse,
+    checked_values,
     clean_text,
     json_path_value,
     lookup,
@@ -81,6 +82,7 @@ from batchframe._logschema import (
     parse_timestamp,
     single_tag,
     undouble_quotes,
+    whole_count,
 )
 from batchframe._notes import FrameNotes
 from batchframe._rules import (
@@ -396,47 +398,51 @@ def _usage_sum(preset: str, schema: pl.Schema, name: str, keys: _Keys) -> pl.Exp
     return checked.fill_null(0)
 
 
-def _nested_counts(
+def _first_positive_count(
     lf: pl.LazyFrame,
     schema: pl.Schema,
     name: str,
     paths: Sequence[Sequence[str]],
     tag: str,
-    positive_only: bool = False,
-) -> tuple[pl.LazyFrame, list[pl.Expr]]:
-    """Counts at ``paths`` inside a JSON-text or Struct column, each parsed by `parse_count`
-    (bad values raise naming ``name.path``); unreachable paths are left out, absent values null.
+) -> tuple[pl.LazyFrame, pl.Expr]:
+    """The first count at ``paths`` inside the JSON-text or Struct column ``name`` that is
+    > 0 on the row, else 0 (LiteLLM's own rule: a 0 in one field does not hide the count
+    another field of the same usage object reports). Each value is parsed by `parse_count`'s
+    rule (`whole_count`); a bad one raises naming ``name.path``. Unreachable paths are left
+    out.
 
-    The values are first put into temporary columns ``_bf_<tag>_<i>`` (the reserved prefix) of ``lf``
-    (dropped by the preset's select), so the shared parser applies to them as to any other
-    count column. With `positive_only` (the caller keeps only a positive count), JSON text
-    whose values at the paths' last keys are all 0 or null is not parsed (`maybe_nonzero`):
-    its counts come out null, which such a caller takes as 0, as it would the zeros.
+    Evaluated as LiteLLM does, in order: a path is looked up only on rows where no earlier
+    path gave a positive count, and JSON text whose values at the paths' last keys are all
+    0 or null is not parsed at all (`maybe_nonzero`); both only skip lookups whose value
+    could not change the result. The values are staged in temporary columns ``_bf_<tag>_…``
+    (the reserved prefix) of ``lf``, dropped by the preset's select, and checked in one
+    batch call (`checked_values`).
     """
     column = pl.col(name)
-    if positive_only and schema[name] == pl.String:
+    if schema[name] == pl.String:
         column = pl.when(maybe_nonzero(column, sorted({p[-1] for p in paths}))).then(column)
-    extracted: dict[str, pl.Expr] = {}
-    for path in paths:
-        value = lookup(column, schema[name], path)
-        if value is not None:
-            extracted[".".join([name, *path])] = value
-    if not extracted:
-        return lf, []
-    temps = {f"{RESERVED_PREFIX}{tag}_{i}": label for i, label in enumerate(extracted)}
-    lf = lf.with_columns(
-        value.alias(temp) for temp, value in zip(temps, extracted.values(), strict=True)
-    )
-    return lf, [parse_count(temp, pl.String(), label) for temp, label in temps.items()]
-
-
-def _first_positive(counts: Sequence[pl.Expr]) -> pl.Expr:
-    """The first of ``counts`` that is > 0 on the row, else 0 (LiteLLM's own rule: a 0 in one
-    field does not hide the count another field of the same usage object reports)."""
+    source = f"{RESERVED_PREFIX}{tag}"
+    lf = lf.with_columns(column.alias(source))
+    checks: list[tuple[pl.Expr, pl.Expr, str]] = []
+    counts: list[pl.Expr] = []
+    for index, path in enumerate(paths):
+        text = pl.col(source)
+        if counts:  # rows an earlier path settled are not looked up again
+            settled = pl.any_horizontal(count > 0 for count in counts).fill_null(False)
+            text = pl.when(settled.not_()).then(text)
+        value = lookup(text, schema[name], path)
+        if value is None:
+            continue
+        raw, count = f"{source}_{index}", f"{source}_{index}_count"
+        lf = lf.with_columns(clean_text(value).alias(raw))
+        lf = lf.with_columns(whole_count(pl.col(raw), text=True).alias(count))
+        checks.append((pl.col(raw), pl.col(count), ".".join([name, *path])))
+        counts.append(pl.col(count))
     if not counts:
-        return pl.lit(0, dtype=pl.Int64)
+        return lf, pl.lit(0, dtype=pl.Int64)
     positive = [pl.when(c > 0).then(c).otherwise(pl.lit(None, dtype=pl.Int64)) for c in counts]
-    return pl.coalesce(positive).fill_null(0)
+    first = pl.coalesce(positive).fill_null(0)
+    return lf, checked_values(first, checks, "a whole number >= 0", pl.Int64())
 
 
 def _litellm_input(prompt: pl.Expr, read: pl.Expr, write: pl.Expr) -> pl.Expr:
@@ -498,9 +504,9 @@ def _litellm_cache_counts(
         return lf, zero, zero
     read_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_READ_PATHS]
     write_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_WRITE_PATHS]
-    lf, reads = _nested_counts(lf, schema, "metadata", read_paths, "cache_read", True)
-    lf, writes = _nested_counts(lf, schema, "metadata", write_paths, "cache_write", True)
-    return lf, _first_positive(reads), _first_positive(writes)
+    lf, reads = _first_positive_count(lf, schema, "metadata", read_paths, "cache_read")
+    lf, writes = _first_positive_count(lf, schema, "metadata", write_paths, "cache_write")
+    return lf, reads, writes
 
 
 # Where LiteLLM records the service tier a request ran on: ``metadata.cost_breakdown`` is the

@@ -9,6 +9,8 @@ raw columns. Each shortcut is checked here against the plain way of doing the sa
 from __future__ import annotations
 
 import json
+import math
+import re
 from pathlib import Path
 
 import polars as pl
@@ -18,7 +20,8 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import batchframe as bf
-from batchframe._logschema import json_path_value, maybe_nonzero
+from batchframe._logschema import json_path_value, maybe_nonzero, whole_count
+from batchframe._presets import litellm_spendlogs
 
 ROOT = Path(__file__).resolve().parent.parent
 LITELLM_EXPORTS = [
@@ -148,6 +151,104 @@ def test_an_escaped_key_is_still_found() -> None:
     frame = pl.DataFrame({"m": texts})
     got = frame.select(json_path_value(pl.col("m"), ["usage", "cached"], "$.usage.cached"))
     assert got["m"].to_list() == ["7", "8", None]
+
+
+# -- whole_count's integer shortcut == the float rule it stands for --------------------------
+
+_count_texts = st.one_of(
+    st.from_regex(r"\A[+-]?[0-9]{1,22}(\.[0-9]{0,3})?([eE][+-]?[0-9]{1,2})?\Z"),
+    st.integers(-(2**64), 2**64).map(str),
+    st.sampled_from(["9223372036854775807", "9223372036854775808", "-0", "+0", "2.0", "x"]),
+)
+
+
+def _whole_count_reference(text: str) -> int | None:
+    """The rule in plain Python: a plain integer as it is (when >= 0 and within Int64);
+    any other number through its float value (whole, finite, >= 0, below 2**63)."""
+    if re.fullmatch(r"[+-]?[0-9]+", text) and -(2**63) <= int(text) < 2**63 and int(text) >= 0:
+        return int(text)
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if math.isfinite(number) and number == math.floor(number) and 0 <= number < 2.0**63:
+        return int(number)
+    return None
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts=st.lists(_count_texts, min_size=1, max_size=20))
+def test_whole_count_is_the_plain_rule(texts: list[str]) -> None:
+    frame = pl.DataFrame({"n": texts}, schema={"n": pl.String})
+    got = frame.select(whole_count(pl.col("n"), text=True))["n"].to_list()
+    assert got == [_whole_count_reference(text) for text in texts]
+
+
+# -- LiteLLM's first positive cache count, looked up in order == every field read -----------
+
+_READ_FIELDS = [("cache_read_input_tokens",), ("prompt_tokens_details", "cached_tokens")]
+_WRITE_FIELDS = [
+    ("cache_creation_input_tokens",),
+    ("prompt_tokens_details", "cache_write_tokens"),
+    ("prompt_tokens_details", "cache_creation_tokens"),
+]
+_PARENTS = ["usage_object", "additional_usage_values"]
+_cache_values = st.one_of(st.just("absent"), st.none(), st.just(0), st.integers(1, 10**6))
+
+
+def _first_positive_reference(doc: dict[str, object], fields: list[tuple[str, ...]]) -> int:
+    """LiteLLM's ``extract_cache_read_tokens`` / ``extract_cache_creation_tokens``: the first
+    field, usage_object before additional_usage_values, whose value is > 0; else 0."""
+    for parent in _PARENTS:
+        for field in fields:
+            node: object = doc.get(parent)
+            for key in field:
+                node = node.get(key) if isinstance(node, dict) else None
+            if isinstance(node, int) and node > 0:
+                return node
+    return 0
+
+
+@st.composite
+def _usage_docs(draw: st.DrawFn) -> dict[str, object]:
+    doc: dict[str, object] = {}
+    for parent in _PARENTS:
+        if draw(st.booleans()):
+            continue
+        usage: dict[str, object] = {"prompt_tokens": 10**7}
+        for field in _READ_FIELDS + _WRITE_FIELDS:
+            value = draw(_cache_values)
+            if value != "absent":
+                usage = _planted(usage, list(field), value)  # type: ignore[assignment]
+        doc[parent] = usage
+    return doc
+
+
+@settings(max_examples=200, deadline=None)
+@given(docs=st.lists(_usage_docs(), min_size=1, max_size=12), spaced=st.booleans())
+def test_litellm_cache_counts_follow_litellm_in_order(
+    docs: list[dict[str, object]], spaced: bool
+) -> None:
+    """A field is looked up only where no earlier one was positive, and all-zero text is
+    not parsed at all: the counts are still LiteLLM's, row by row."""
+    separators = (", ", ": ") if spaced else (",", ":")
+    raw = pl.LazyFrame(
+        {
+            "model": ["claude-sonnet-4-5"] * len(docs),
+            "request_tags": ["[]"] * len(docs),
+            "prompt_tokens": [10**7] * len(docs),
+            "completion_tokens": [1] * len(docs),
+            "spend": [0.0] * len(docs),
+            "metadata": [json.dumps(doc, separators=separators) for doc in docs],
+        }
+    )
+    got = litellm_spendlogs(raw, raw.collect_schema()).collect()
+    assert got["cached_input_tokens"].to_list() == [
+        _first_positive_reference(doc, _READ_FIELDS) for doc in docs
+    ]
+    assert got["cache_write_tokens"].to_list() == [
+        _first_positive_reference(doc, _WRITE_FIELDS) for doc in docs
+    ]
 
 
 # -- a LiteLLM export folded on raw values == the same export cleaned row by row ------------

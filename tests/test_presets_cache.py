@@ -160,6 +160,40 @@ def test_litellm_spendlogs_bad_cache_count_raises(bad: str) -> None:
         _apply("litellm-spendlogs", lf)
 
 
+@pytest.mark.parametrize(
+    ("usage", "expected"),
+    [
+        # the first field is 0, so the second is read and its bad value raises, named
+        (
+            '{"cache_read_input_tokens": 0, "prompt_tokens_details": {"cached_tokens": "many"}}',
+            r"metadata\.usage_object\.prompt_tokens_details\.cached_tokens.*'many'",
+        ),
+        # the first field is positive: LiteLLM's extract_cache_read_tokens stops there and
+        # never reads the second, and neither does the preset
+        ('{"cache_read_input_tokens": 5, "prompt_tokens_details": {"cached_tokens": "many"}}', 5),
+    ],
+    ids=["read-after-zero", "never-read"],
+)
+def test_litellm_spendlogs_later_cache_field_read_only_when_needed(
+    usage: str, expected: int | str
+) -> None:
+    lf = pl.LazyFrame(
+        {
+            "model": ["claude-sonnet-4-5"],
+            "request_tags": ["[]"],
+            "prompt_tokens": [100],
+            "completion_tokens": [1],
+            "spend": [0.0],
+            "metadata": [f'{{"usage_object": {usage}}}'],
+        }
+    )
+    if isinstance(expected, str):
+        with pytest.raises(AggregateError, match=expected):
+            _apply("litellm-spendlogs", lf)
+    else:
+        assert _triples(_apply("litellm-spendlogs", lf)) == [(100, expected, 0)]
+
+
 def test_litellm_spendlogs_end_to_end() -> None:
     df = _scanned(LOGS / "litellm_spendlogs_cache.csv", "litellm-spendlogs")
     assert _triples(df) == SPENDLOGS_EXPECTED
