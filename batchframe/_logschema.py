@@ -246,7 +246,7 @@ def _where(bad: pl.Expr, value: pl.Expr) -> Callable[[object], str]:
 
 
 def _unparsed(
-    what: str, checked: Sequence[tuple[str, Callable[[object], str]]], result: str = "parsed0"
+    what: str, checked: Sequence[tuple[str, Callable[[object], str]]], result: str
 ) -> Callable[[pl.Series], pl.Series]:
     """A batch check of ``raw<i>``/``parsed<i>`` field pairs (``checked[i]``: the column's
     name and the row locator): raise `AggregateError` for the first raw value that did not
@@ -270,10 +270,7 @@ def checked_parse(
 ) -> pl.Expr:
     """`parsed`, raising `AggregateError` at collect time where `raw` held a value that
     did not parse: never a silent null. `column` is the column's name in the file."""
-    where = _where(raw.is_not_null() & parsed.is_null(), raw)
-    return pl.struct(raw.alias("raw0"), parsed.alias("parsed0")).map_batches(
-        _unparsed(what, [(column, where)]), return_dtype=dtype, is_elementwise=True
-    )
+    return _checked(None, [(raw, parsed, column)], what, dtype)
 
 
 def checked_values(
@@ -288,13 +285,25 @@ def checked_values(
     One batch check for all of them: a Python call per batch costs more than the parse of
     a mostly-null column, so values read from several places are checked in one call.
     """
-    fields = [result.alias("result")]
+    return _checked(result, checks, what, dtype)
+
+
+def _checked(
+    result: pl.Expr | None,
+    checks: Sequence[tuple[pl.Expr, pl.Expr, str]],
+    what: str,
+    dtype: pl.DataType,
+) -> pl.Expr:
+    """The batch check of `checked_parse` and `checked_values`: `result`, or without one
+    the first check's parsed value (not carried twice)."""
+    fields = [] if result is None else [result.alias("result")]
     wheres: list[tuple[str, Callable[[object], str]]] = []
     for index, (raw, parsed, column) in enumerate(checks):
         fields += [raw.alias(f"raw{index}"), parsed.alias(f"parsed{index}")]
         wheres.append((column, _where(raw.is_not_null() & parsed.is_null(), raw)))
+    returned = "parsed0" if result is None else "result"
     return pl.struct(fields).map_batches(
-        _unparsed(what, wheres, "result"), return_dtype=dtype, is_elementwise=True
+        _unparsed(what, wheres, returned), return_dtype=dtype, is_elementwise=True
     )
 
 

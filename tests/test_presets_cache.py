@@ -144,18 +144,23 @@ def test_litellm_spendlogs_first_positive_source() -> None:
     ]
 
 
-@pytest.mark.parametrize("bad", ['"1.5"', "-3", '"many"'])
-def test_litellm_spendlogs_bad_cache_count_raises(bad: str) -> None:
-    lf = pl.LazyFrame(
+def _one_spendlog(metadata: str) -> pl.LazyFrame:
+    """One spend-log row of 100 prompt tokens with the given ``metadata`` JSON text."""
+    return pl.LazyFrame(
         {
             "model": ["claude-sonnet-4-5"],
             "request_tags": ["[]"],
             "prompt_tokens": [100],
             "completion_tokens": [1],
             "spend": [0.0],
-            "metadata": [f'{{"usage_object": {{"cache_read_input_tokens": {bad}}}}}'],
+            "metadata": [metadata],
         }
     )
+
+
+@pytest.mark.parametrize("bad", ['"1.5"', "-3", '"many"'])
+def test_litellm_spendlogs_bad_cache_count_raises(bad: str) -> None:
+    lf = _one_spendlog(f'{{"usage_object": {{"cache_read_input_tokens": {bad}}}}}')
     with pytest.raises(AggregateError, match=r"metadata\.usage_object\.cache_read_input_tokens"):
         _apply("litellm-spendlogs", lf)
 
@@ -177,16 +182,7 @@ def test_litellm_spendlogs_bad_cache_count_raises(bad: str) -> None:
 def test_litellm_spendlogs_later_cache_field_read_only_when_needed(
     usage: str, expected: int | str
 ) -> None:
-    lf = pl.LazyFrame(
-        {
-            "model": ["claude-sonnet-4-5"],
-            "request_tags": ["[]"],
-            "prompt_tokens": [100],
-            "completion_tokens": [1],
-            "spend": [0.0],
-            "metadata": [f'{{"usage_object": {usage}}}'],
-        }
-    )
+    lf = _one_spendlog(f'{{"usage_object": {usage}}}')
     if isinstance(expected, str):
         with pytest.raises(AggregateError, match=expected):
             _apply("litellm-spendlogs", lf)
