@@ -8,8 +8,9 @@ request aggregates of docs/semantics.md §1, one tag per request, optionally per
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import overload
 
@@ -30,14 +31,19 @@ from batchframe._io import (
 from batchframe._logschema import (
     LOG_SCHEMA,
     NO_TAGS,
+    Check,
     Locator,
     clean_text,
+    current_locator,
+    deferring_checks,
+    first_refusal,
     locating,
     parse_count,
     parse_flag,
     parse_money,
     parse_tags,
     parse_timestamp,
+    refuse_deferred,
     refuse_rows,
     single_tag,
 )
@@ -365,7 +371,14 @@ def scan_request_logs(
     locator = _locator(logs, files)
     with locating(locator):
         normalized = normalize_logs(logs, files.where, origin)
-    scanned = _Scanned(logs, files.where, origin, locator, SPLITS.get(logs))
+    split = SPLITS.get(logs)
+    checks: tuple[Check, ...] = ()
+    if split is not None:  # built once more, its row checks deferred to the fold's end
+        with deferring_checks() as deferred:
+            split = SPLITS.get(_mapped(files, columns, preset)[0])
+        checks = tuple(deferred)
+    locate = partial(_locator, files=files)
+    scanned = _Scanned(logs, files.where, origin, locator, split, checks, locate)
     return _remember(normalized, scanned)
 
 
@@ -421,8 +434,12 @@ class _Scanned:
     where: str
     origin: Mapping[str, str]
     locator: Locator
-    #: how the preset built `raw`, when it says (its key columns can wait for the fold)
+    #: how the preset built `raw`, when it says (its key columns can wait for the fold),
+    #: built with its row checks deferred: those are `checks`, over ``split.frame``
     split: Split | None = None
+    checks: tuple[Check, ...] = ()
+    #: a locator over any frame of the files' rows (one row per file row, in order)
+    locate: Callable[[pl.LazyFrame], Locator] | None = None
 
 
 _SCANNED: FrameNotes[_Scanned] = FrameNotes()
@@ -573,11 +590,14 @@ def aggregate_request_logs(
     thresholds = long_context_thresholds(cat)
     scanned = _scanned(logs) if timestamp == "timestamp" else None
     raw, where, locator, split = frame, "request logs", None, None
+    checks: tuple[Check, ...] = ()
+    locate: Callable[[pl.LazyFrame], Locator] | None = None
     if scanned is not None:  # fold the file's own values, before any cleaning
         raw, where, locator = scanned.raw, scanned.where, scanned.locator
         origin, split = dict(scanned.origin), scanned.split
+        checks, locate = scanned.checks, scanned.locate
     with locating(locator):
-        folded = _fold_raw(raw, where, origin, thresholds, period, split)
+        folded = _fold_raw(raw, where, origin, thresholds, period, split, checks, locate)
     return _fold_normalized(folded, cat, thresholds, period, eligible_tags, lazy)
 
 
@@ -591,6 +611,8 @@ def _fold_raw(
     thresholds: Sequence[int],
     period: Every | None,
     split: Split | None = None,
+    split_checks: Sequence[Check] = (),
+    locate: Callable[[pl.LazyFrame], Locator] | None = None,
 ) -> pl.LazyFrame:
     """Fold requests on their raw key values, then clean those: a frame of `LOG_SCHEMA`'s
     columns (plus the prompt bucket), one row per distinct raw key.
@@ -603,21 +625,45 @@ def _fold_raw(
     With a preset's `split`, the preset's own key columns (tag lists decoded from JSON
     text, providers inferred, routing prefixes stripped) wait for the fold too: the
     requests are folded on the file's columns those keys are computed from.
+
+    The row checks of the values parsed per request (and `split_checks`, the split's
+    own, built deferred) are not run batch by batch: the fold carries whether any of its
+    requests failed one, and only then are the rows read again (`locate` makes a locator
+    over such a frame) to name the first failure, with the message the check has.
     """
     schema = raw.collect_schema()
     check_log_columns(schema.names(), where)
     keys = _key_values(schema, origin)
     preset_keys: dict[str, pl.Expr] = {}
+    # (frame, its deferred checks): where the first failure is looked for, in order
+    deferred: list[tuple[pl.LazyFrame, Sequence[Check]]] = []
+    later: list[Check] = []  # checks of the split's keys, run on the folded rows
+    bad_rows: list[pl.Expr] = []
     if split is not None and LONG_CONTEXT not in split.columns:
         preset_keys = {name: split.columns[name] for name in split.keys}
         roots = sorted({root for expr in preset_keys.values() for root in expr.meta.root_names()})
         per_request = {n: e for n, e in split.columns.items() if n not in split.keys}
+        if period is None:  # (its parse, and the check of it, are not needed)
+            per_request.pop("timestamp", None)
         if not set(roots) & set(per_request):
-            raw = split.frame.select(*roots, *(e.alias(n) for n, e in per_request.items()))
+            read = {*roots, *(r for e in per_request.values() for r in e.meta.root_names())}
+            split_checks = [check for check in split_checks if _needed(check, read)]
+            later = [check for check in split_checks if _over(check, roots)]
+            now = [check.bad for check in split_checks if not _over(check, roots)]
+            flag = [pl.any_horizontal(now).fill_null(False).alias(_BAD)] if now else []
+            deferred.append((split.frame, split_checks))
+            raw = split.frame.select(*roots, *(e.alias(n) for n, e in per_request.items()), *flag)
+            bad_rows += [pl.col(_BAD)] if now else []
             schema = pl.Schema({**raw.collect_schema(), **{n: schema[n] for n in preset_keys}})
         else:
             preset_keys = {}
-    values, torn = _row_values(schema, origin)
+    with deferring_checks() as row_checks:
+        values, torn = _row_values(schema, origin)
+        period_start = None
+        if period is not None:
+            period_start = _timestamp(schema, origin).dt.truncate(period.text)
+    deferred.append((raw, row_checks))
+    bad_rows += [check.bad for check in row_checks]
     if preset_keys:
         group = list(roots)
     else:
@@ -636,27 +682,43 @@ def _fold_raw(
     # Requests without a recorded cost fold apart from those with one (`_recorded` prices
     # them from the catalog, per tier they ran on).
     row_keys = {BUCKET: bucket, _UNPRICED: values["cost_usd"].is_null()}
-    if period is not None:
-        row_keys["timestamp"] = _timestamp(schema, origin).dt.truncate(period.text)
+    if period_start is not None:
+        row_keys["timestamp"] = period_start
+    bad = [pl.any_horizontal(bad_rows).fill_null(False).alias(_BAD)] if bad_rows else []
     per_row = [
         *(pl.col(name) for name in group),
         *(values[name].alias(name) for name in (*counters, "cost_usd")),
         *(expr.alias(name) for name, expr in row_keys.items()),
         torn.alias(_TORN),
+        *bad,
     ]
     group += list(row_keys)
-    sums = [*_log_sums(counters), pl.col(_TORN).any()]
+    sums = [*_log_sums(counters), pl.col(_TORN).any(), *(pl.col(_BAD).any() for _ in bad)]
     if "request_count" not in counters:
         sums.append(pl.len().cast(pl.Int128).alias("request_count"))
     absent = [
         pl.lit(0, dtype=pl.Int64).alias(name) for name in CACHE_COLUMNS if name not in counters
     ]
     folded = raw.select(per_row).group_by(group).agg(sums).with_columns(absent)
+    if later:  # on the raw key values, before the preset's keys replace any of them
+        failed = pl.any_horizontal(*(pl.col(_BAD) for _ in bad), *(c.bad for c in later))
+        folded = folded.with_columns(failed.fill_null(False).alias(_BAD))
     if preset_keys:  # the preset's keys, once per folded row
         folded = folded.with_columns(expr.alias(name) for name, expr in preset_keys.items())
-    model = keys["model"]
+    model = checked = keys["model"]
+    if bad or later:
+        locator = current_locator()
+
+        def first_failure() -> AggregateError | None:
+            for frame, checks in deferred:
+                found = first_refusal(frame, checks, locate(frame) if locate else locator)
+                if found is not None:
+                    return found
+            return None
+
+        checked = refuse_deferred(model, pl.col(_BAD), first_failure, pl.String())
     keys["model"] = refuse_rows(
-        model, pl.col(_TORN), _torn_message(where), pl.String(), located=(torn, model)
+        checked, pl.col(_TORN), _torn_message(where), pl.String(), located=(torn, model)
     )
     timestamp = pl.col("timestamp") if period is not None else _timestamp(pl.Schema(), origin)
     columns = {**keys, **{name: pl.col(name) for name in values}, "timestamp": timestamp}
@@ -664,6 +726,22 @@ def _fold_raw(
 
 
 _UNPRICED = f"{RESERVED_PREFIX}unpriced"
+_BAD = f"{RESERVED_PREFIX}bad"
+
+
+def _roots(check: Check) -> set[str]:
+    return {*check.bad.meta.root_names(), *check.value.meta.root_names()}
+
+
+def _over(check: Check, columns: Sequence[str]) -> bool:
+    """Whether `check` reads only `columns` (then it can run on rows folded on them)."""
+    return _roots(check) <= set(columns)
+
+
+def _needed(check: Check, read: set[str]) -> bool:
+    """Whether a split's `check` guards a value the fold reads: every file column it reads
+    is `read`. (The values a split stages per request, ``_bf_…``, exist to be read.)"""
+    return {name for name in _roots(check) if not name.startswith(RESERVED_PREFIX)} <= read
 
 
 def fold_requests(

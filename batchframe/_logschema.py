@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import partial
 
 import polars as pl
 
@@ -17,10 +19,14 @@ __all__ = [
     "LOG_SCHEMA",
     "NO_TAGS",
     "TAGS_DTYPE",
+    "Check",
     "checked_parse",
     "checked_values",
     "clean_tags",
     "clean_text",
+    "current_locator",
+    "deferring_checks",
+    "first_refusal",
     "locating",
     "lookup",
     "parse_count",
@@ -28,6 +34,7 @@ __all__ = [
     "parse_money",
     "parse_tags",
     "parse_timestamp",
+    "refuse_deferred",
     "refuse_rows",
     "single_tag",
     "undouble_quotes",
@@ -225,13 +232,19 @@ def locating(locator: Locator | None) -> Iterator[None]:
         _LOCATOR.reset(token)
 
 
-def _where(bad: pl.Expr, value: pl.Expr) -> Callable[[object], str]:
-    """Where the first row lies that `bad` marks and whose `value` is the one reported.
+def current_locator() -> Locator | None:
+    """The locator `locating` set, if any (for a check that runs after the block ends)."""
+    return _LOCATOR.get()
+
+
+def _where(bad: pl.Expr, value: pl.Expr, locator: Locator | None = None) -> Callable[[object], str]:
+    """Where the first row lies that `bad` marks and whose `value` is the one reported
+    (by `locator`, else the one `locating` set).
 
     Matching the value keeps the message true when the check runs on folded rows (whose
     order is not the file's): the row named is one that holds the value named.
     """
-    locator = _LOCATOR.get()
+    locator = locator or _LOCATOR.get()
     if locator is None:
         return lambda reported: ""
 
@@ -243,6 +256,82 @@ def _where(bad: pl.Expr, value: pl.Expr) -> Callable[[object], str]:
             return ""
 
     return where
+
+
+@dataclass(frozen=True)
+class Check:
+    """A row check whose evaluation waits (`deferring_checks`): a row where `bad` holds is
+    refused with the message ``describe(value)``, `value` taken on that row."""
+
+    bad: pl.Expr
+    value: pl.Expr
+    describe: Callable[[object], str]
+
+
+_DEFERRED: ContextVar[list[Check] | None] = ContextVar("batchframe_deferred", default=None)
+
+
+@contextmanager
+def deferring_checks() -> Iterator[list[Check]]:
+    """Within the block, the checks built here (`checked_parse`, `checked_values`,
+    `refuse_rows`) are not run row by row: each is appended to the list yielded, and the
+    value is returned unchecked. The caller must run them: a fold carries ``any(bad)`` of
+    them per folded row (`refuse_deferred`) and, only when some row is bad, reads the rows
+    again to name it (`first_refusal`).
+
+    A Python call per batch of a streaming query costs more than the parse it checks (a
+    CSV batch is a few thousand rows); folded rows are few.
+
+    Examples:
+        >>> import polars as pl
+        >>> with deferring_checks() as checks:
+        ...     count = parse_count("n", pl.String())
+        >>> frame = pl.LazyFrame({"n": ["3", "x"]})
+        >>> frame.select(count.alias("n")).collect()["n"].to_list()  # unchecked
+        [3, None]
+        >>> print(first_refusal(frame, checks))
+        column 'n': expected a whole number >= 0, got 'x'
+    """
+    checks: list[Check] = []
+    token = _DEFERRED.set(checks)
+    try:
+        yield checks
+    finally:
+        _DEFERRED.reset(token)
+
+
+def first_refusal(
+    frame: pl.LazyFrame, checks: Sequence[Check], locator: Locator | None = None
+) -> AggregateError | None:
+    """The error of the first of `checks` (in order) that a row of `frame` fails: its
+    message for the first such row's value, and where `locator` finds that row; None when
+    every row passes. Reads `frame` once per check until one fails (the failure path)."""
+    for check in checks:
+        bad = check.bad.fill_null(False)
+        found = frame.filter(bad).select(check.value.alias("value")).head(1).collect()
+        if found.height:
+            value = found.item()
+            return AggregateError(check.describe(value) + _where(bad, check.value, locator)(value))
+    return None
+
+
+def _refused_later(find: Callable[[], AggregateError | None]) -> Callable[[pl.Series], pl.Series]:
+    def check(pair: pl.Series) -> pl.Series:
+        if pair.struct.field("bad").any():
+            raise find() or AggregateError("request logs: a value failed a check")
+        return pair.struct.field("value")
+
+    return check
+
+
+def refuse_deferred(
+    value: pl.Expr, bad: pl.Expr, find: Callable[[], AggregateError | None], dtype: pl.DataType
+) -> pl.Expr:
+    """`value`, raising ``find()`` at collect time when `bad` (a fold's ``any`` of deferred
+    checks, `deferring_checks`) holds on some row."""
+    return pl.struct(bad.fill_null(False).alias("bad"), value.alias("value")).map_batches(
+        _refused_later(find), return_dtype=dtype, is_elementwise=True
+    )
 
 
 def _unparsed(
@@ -258,11 +347,14 @@ def _unparsed(
             bad = raw.is_not_null() & fields.struct.field(f"parsed{index}").is_null()
             if bad.any():
                 value = raw.filter(bad)[0]
-                message = f"column {column!r}: expected {what}, got {value!r}{where(value)}"
-                raise AggregateError(message)
+                raise AggregateError(_unparsed_message(column, what, value) + where(value))
         return fields.struct.field(result)
 
     return check
+
+
+def _unparsed_message(column: str, what: str, value: object) -> str:
+    return f"column {column!r}: expected {what}, got {value!r}"
 
 
 def checked_parse(
@@ -295,7 +387,14 @@ def _checked(
     dtype: pl.DataType,
 ) -> pl.Expr:
     """The batch check of `checked_parse` and `checked_values`: `result`, or without one
-    the first check's parsed value (not carried twice)."""
+    the first check's parsed value (not carried twice). Deferred (`deferring_checks`):
+    that value, unchecked, the checks recorded."""
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        for raw, parsed, column in checks:
+            describe = partial(_unparsed_message, column, what)
+            deferred.append(Check(raw.is_not_null() & parsed.is_null(), raw, describe))
+        return (checks[0][1] if result is None else result).cast(dtype)
     fields = [] if result is None else [result.alias("result")]
     wheres: list[tuple[str, Callable[[object], str]]] = []
     for index, (raw, parsed, column) in enumerate(checks):
@@ -444,10 +543,14 @@ def _refused(message: str, where: Callable[[object], str]) -> Callable[[pl.Serie
         bad, value = pair.struct.field("bad"), pair.struct.field("value")
         if bad.any():
             first = value.filter(bad)[0]
-            raise AggregateError(message.format(value=first) + where(first))
+            raise AggregateError(_refusal(message, first) + where(first))
         return value
 
     return check
+
+
+def _refusal(message: str, value: object) -> str:
+    return message.format(value=value)
 
 
 def refuse_rows(
@@ -462,8 +565,13 @@ def refuse_rows(
 
     `located` is ``(bad, value)`` over the rows the locator reads, when this check runs
     on a fold of them (where `bad` and `value` are the fold's columns); by default the
-    locator is given `bad` and `value` themselves.
+    locator is given `bad` and `value` themselves. Deferred (`deferring_checks`): `value`,
+    the check recorded.
     """
+    deferred = _DEFERRED.get()
+    if deferred is not None:
+        deferred.append(Check(bad.fill_null(False), value, partial(_refusal, message)))
+        return value.cast(dtype)
     where = _where(*(located or (bad, value)))
     return pl.struct(bad.fill_null(False).alias("bad"), value.alias("value")).map_batches(
         _refused(message, where), return_dtype=dtype, is_elementwise=True
