@@ -73,6 +73,7 @@ from batchframe._logschema import (
     checked_parse,
     checked_values,
     clean_text,
+    clean_text_once,
     json_path_value,
     lookup,
     maybe_nonzero,
@@ -434,7 +435,7 @@ def _first_positive_count(
         if value is None:
             continue
         raw, count = f"{source}_{index}", f"{source}_{index}_count"
-        lf = lf.with_columns(clean_text(value).alias(raw))
+        lf = lf.with_columns(clean_text_once(value).alias(raw))  # (each document parsed once)
         lf = lf.with_columns(whole_count(pl.col(raw), text=True).alias(count))
         checks.append((pl.col(raw), pl.col(count), ".".join([name, *path])))
         counts.append(pl.col(count))
@@ -529,13 +530,13 @@ def _service_tier_text(
 ) -> pl.Expr | None:
     """The service tier text of a request, trimmed: from the first of `sources` (column,
     path) that holds one on the row, else the top-level ``service_tier``; None if no
-    source can hold one. `tier_name` names it."""
+    source can hold one. `tier_name` names it. (Each lookup is evaluated once.)"""
     found = [
         lookup(pl.col(column), schema[column], path) for column, path in sources if column in schema
     ]
+    values = [clean_text_once(value) for value in found if value is not None]
     if "service_tier" in schema and schema["service_tier"] in (pl.String, pl.Categorical):
-        found.append(pl.col("service_tier").cast(pl.String))
-    values = [clean_text(value) for value in found if value is not None]
+        values.append(clean_text(pl.col("service_tier").cast(pl.String)))
     if not values:
         return None
     return values[0] if len(values) == 1 else pl.coalesce(values)
@@ -575,25 +576,29 @@ def _cache_hit(schema: pl.Schema) -> pl.Expr | None:
     return (clean_text(pl.col("cache_hit")).str.to_lowercase() == "true").fill_null(False)
 
 
-def _batch_job_model(schema: pl.Schema) -> pl.Expr:
-    """The model of a batch-job cost row: its one ``metadata.batch_models`` entry, else the label."""
+def _batch_job_model(schema: pl.Schema, batch_job: pl.Expr) -> pl.Expr:
+    """The model of a batch-job cost row: its one ``metadata.batch_models`` entry, else the
+    label; null on other rows (`batch_job` false), whose metadata is not read for it
+    (LiteLLM writes ``"batch_models": null`` into every row's metadata)."""
     label = pl.lit(BATCH_JOB_MODEL)
     if "metadata" not in schema:
-        return label
+        return pl.when(batch_job).then(label)
     dtype = schema["metadata"]
     if dtype == pl.String:
         keys = ("batch_models",)
-        first = json_path_value(pl.col("metadata"), keys, "$.batch_models[0]")
-        second = json_path_value(pl.col("metadata"), keys, "$.batch_models[1]")
+        text = pl.when(batch_job).then(pl.col("metadata"))
+        first = json_path_value(text, keys, "$.batch_models[0]")
+        second = json_path_value(text, keys, "$.batch_models[1]")
     elif isinstance(dtype, pl.Struct) and any(
         f.name == "batch_models" and isinstance(f.dtype, pl.List) for f in dtype.fields
     ):
         models = pl.col("metadata").struct.field("batch_models")
         first, second = models.list.get(0, null_on_oob=True), models.list.get(1, null_on_oob=True)
     else:
-        return label
-    one = clean_text(first.cast(pl.String))
-    return pl.when(one.is_not_null() & second.is_null()).then(one).otherwise(label)
+        return pl.when(batch_job).then(label)
+    one = clean_text_once(first.cast(pl.String))
+    job_model = pl.when(one.is_not_null() & second.is_null()).then(one).otherwise(label)
+    return pl.when(batch_job).then(job_model)
 
 
 _STAGED_BATCH_MODEL = f"{RESERVED_PREFIX}batch_model"
@@ -674,7 +679,7 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
         if "call_type" in schema and schema["call_type"] == pl.String:
             call_type = clean_text(pl.col("call_type")).str.to_lowercase()
             batch_job = call_type.str.contains(BATCH_CALL_TYPE).fill_null(False)
-            staged[_STAGED_BATCH_MODEL] = _batch_job_model(schema)
+            staged[_STAGED_BATCH_MODEL] = _batch_job_model(schema, batch_job)
             job_model = pl.col(_STAGED_BATCH_MODEL)
             model = pl.when(batch_job & model.is_null()).then(job_model).otherwise(model)
         tier = _service_tier_text(schema, _LITELLM_TIER_PATHS)

@@ -20,7 +20,13 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import batchframe as bf
-from batchframe._logschema import json_path_value, maybe_nonzero, whole_count
+from batchframe._logschema import (
+    clean_text,
+    clean_text_once,
+    json_path_value,
+    maybe_nonzero,
+    whole_count,
+)
 from batchframe._presets import litellm_spendlogs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -318,3 +324,21 @@ def test_litellm_key_columns_wait_for_the_fold() -> None:
     below_fold = text[first_fold:scan]
     assert "json_decode" not in below_fold  # the tag lists are decoded after the fold
     assert "json_decode" in text[:first_fold]
+
+
+# -- clean_text_once == clean_text ---------------------------------------------------------
+
+_SPACES = [" ", "\t", "\n", "\r", "\u00a0", "\u3000", "\u2003", "\ufeff"]
+_padded = st.lists(st.one_of(st.sampled_from(_SPACES), st.text(max_size=3)), max_size=6).map(
+    "".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.one_of(st.none(), _padded), min_size=1, max_size=20))
+def test_clean_text_once_is_clean_text(texts: list[str | None]) -> None:
+    """The one-read spelling used on JSON lookups trims and blanks exactly as the rule does
+    (Unicode whitespace, text with line breaks inside, text of whitespace only)."""
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.String})
+    once = frame.select(clean_text_once(pl.col("t")).alias("t"))["t"].to_list()
+    assert once == frame.select(clean_text(pl.col("t")).alias("t"))["t"].to_list()
