@@ -182,3 +182,18 @@ def test_the_fold_fails_exactly_when_a_read_value_is_bad(
     assert message in allowed
     if len(firsts) == 1:  # one bad column: exactly the row-by-row route's error
         assert message == _error(bf.scan_request_logs(path).collect)
+
+
+def test_a_bad_value_in_the_second_file_of_a_glob_names_that_file(tmp_path: Path) -> None:
+    frame = pl.read_csv(SPENDLOGS, infer_schema=False)
+    frame.write_csv(tmp_path / "a.csv")
+    at_row = pl.int_range(pl.len()) == 3
+    bad = pl.when(at_row).then(pl.lit("ten")).otherwise(pl.col("completion_tokens"))
+    frame.with_columns(bad.alias("completion_tokens")).write_csv(tmp_path / "b.csv")
+    logs = bf.scan_request_logs(str(tmp_path / "*.csv"), preset="litellm-spendlogs")
+    expected = (
+        "column 'completion_tokens': expected a whole number >= 0, got 'ten' "
+        f"in {tmp_path / 'b.csv'} at row 3 (line 5)"
+    )
+    assert _error(logs.collect) == expected
+    assert _error(bf.aggregate_request_logs(logs).collect) == expected
