@@ -11,6 +11,7 @@ row and line, and no error where no value the fold reads is bad.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -195,5 +196,54 @@ def test_a_bad_value_in_the_second_file_of_a_glob_names_that_file(tmp_path: Path
         "column 'completion_tokens': expected a whole number >= 0, got 'ten' "
         f"in {tmp_path / 'b.csv'} at row 3 (line 5)"
     )
+    assert _error(logs.collect) == expected
+    assert _error(bf.aggregate_request_logs(logs).collect) == expected
+
+
+def _langfuse_bad_usage(tmp_path: Path) -> Path:
+    # Langfuse's observations export (tests/data/logs/langfuse_observations_cache.ndjson):
+    # the second observation's usage_details.input_cache_read made text
+    source = ROOT / "tests" / "data" / "logs" / "langfuse_observations_cache.ndjson"
+    lines = source.read_text().splitlines()
+    observation = json.loads(lines[1])
+    observation["usage_details"]["input_cache_read"] = "lots"
+    lines[1] = json.dumps(observation)
+    path = tmp_path / "observations.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _helicone_bad_prompt(tmp_path: Path) -> Path:
+    # Helicone's request export (tests/data/logs/helicone_requests.csv): row 2's prompt_tokens
+    lines = (ROOT / "tests" / "data" / "logs" / "helicone_requests.csv").read_text().splitlines()
+    assert ",100000,20000," in lines[3]
+    lines[3] = lines[3].replace(",100000,20000,", ",1e,20000,")
+    path = tmp_path / "requests.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("build", "preset", "expected"),
+    [
+        (
+            _langfuse_bad_usage,
+            "langfuse-observations",
+            "column 'usage_details': expected whole numbers >= 0 as usage details, got 'lots' "
+            "at row 1",
+        ),
+        (
+            _helicone_bad_prompt,
+            "helicone",
+            "column 'prompt_tokens': expected a whole number >= 0, got '1e' at row 2 (line 4)",
+        ),
+    ],
+    ids=["langfuse", "helicone"],
+)
+def test_the_other_split_presets_report_as_the_row_by_row_route(
+    tmp_path: Path, build: object, preset: str, expected: str
+) -> None:
+    assert callable(build)
+    logs = bf.scan_request_logs(build(tmp_path), preset=preset)
     assert _error(logs.collect) == expected
     assert _error(bf.aggregate_request_logs(logs).collect) == expected
