@@ -190,9 +190,10 @@ def json_path_value(text: pl.Expr, keys: Sequence[str], json_path: str) -> pl.Ex
     # (a search of a null is free); the rows kept are the same in any order.
     *parents, last = keys
     text = pl.when(text.str.contains(json.dumps(last), literal=True) | escaped).then(text)
-    present = [text.str.contains(json.dumps(key), literal=True) for key in parents]
-    maybe = pl.all_horizontal(present) | escaped if present else pl.lit(True)
-    return pl.when(maybe).then(text).otherwise(None).str.json_path_match(json_path)
+    if parents:
+        present = [text.str.contains(json.dumps(key), literal=True) for key in parents]
+        text = pl.when(pl.all_horizontal(present) | escaped).then(text)
+    return text.str.json_path_match(json_path)
 
 
 def maybe_nonzero(text: pl.Expr, keys: Sequence[str]) -> pl.Expr:
@@ -410,17 +411,17 @@ def _checked(
     """The batch check of `checked_parse` and `checked_values`: `result`, or without one
     the first check's parsed value (not carried twice). Deferred (`deferring_checks`):
     that value, unchecked, the checks recorded."""
+    lost = [raw.is_not_null() & parsed.is_null() for raw, parsed, _ in checks]
     deferred = _DEFERRED.get()
     if deferred is not None:
-        for raw, parsed, column in checks:
-            describe = partial(_unparsed_message, column, what)
-            deferred.append(Check(raw.is_not_null() & parsed.is_null(), raw, describe))
+        for (raw, _, column), bad in zip(checks, lost, strict=True):
+            deferred.append(Check(bad, raw, partial(_unparsed_message, column, what)))
         return (checks[0][1] if result is None else result).cast(dtype)
     fields = [] if result is None else [result.alias("result")]
     wheres: list[tuple[str, Callable[[object], str]]] = []
-    for index, (raw, parsed, column) in enumerate(checks):
+    for index, ((raw, parsed, column), bad) in enumerate(zip(checks, lost, strict=True)):
         fields += [raw.alias(f"raw{index}"), parsed.alias(f"parsed{index}")]
-        wheres.append((column, _where(raw.is_not_null() & parsed.is_null(), raw)))
+        wheres.append((column, _where(bad, raw)))
     returned = "parsed0" if result is None else "result"
     return pl.struct(fields).map_batches(
         _unparsed(what, wheres, returned), return_dtype=dtype, is_elementwise=True

@@ -578,11 +578,12 @@ def _cache_hit(schema: pl.Schema) -> pl.Expr | None:
 
 def _batch_job_model(schema: pl.Schema, batch_job: pl.Expr) -> pl.Expr:
     """The model of a batch-job cost row: its one ``metadata.batch_models`` entry, else the
-    label; null on other rows (`batch_job` false), whose metadata is not read for it
-    (LiteLLM writes ``"batch_models": null`` into every row's metadata)."""
+    label. Only batch-job rows (`batch_job`) read their JSON metadata for it (LiteLLM writes
+    ``"batch_models": null`` into every row's); other rows get the label, which the preset
+    uses on batch-job rows only."""
     label = pl.lit(BATCH_JOB_MODEL)
     if "metadata" not in schema:
-        return pl.when(batch_job).then(label)
+        return label
     dtype = schema["metadata"]
     if dtype == pl.String:
         keys = ("batch_models",)
@@ -595,16 +596,16 @@ def _batch_job_model(schema: pl.Schema, batch_job: pl.Expr) -> pl.Expr:
         models = pl.col("metadata").struct.field("batch_models")
         first, second = models.list.get(0, null_on_oob=True), models.list.get(1, null_on_oob=True)
     else:
-        return pl.when(batch_job).then(label)
+        return label
     one = clean_text_once(first.cast(pl.String))
-    job_model = pl.when(one.is_not_null() & second.is_null()).then(one).otherwise(label)
-    return pl.when(batch_job).then(job_model)
+    return pl.when(one.is_not_null() & second.is_null()).then(one).otherwise(label)
 
 
 _STAGED_BATCH_MODEL = f"{RESERVED_PREFIX}batch_model"
 _STAGED_CACHED = f"{RESERVED_PREFIX}cached"
 _STAGED_WRITTEN = f"{RESERVED_PREFIX}written"
 _STAGED_TIER = f"{RESERVED_PREFIX}service_tier"
+_STAGED_BATCH_JOB = f"{RESERVED_PREFIX}batch_job"
 
 
 def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS) -> Preset:
@@ -679,7 +680,9 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
         if "call_type" in schema and schema["call_type"] == pl.String:
             call_type = clean_text(pl.col("call_type")).str.to_lowercase()
             batch_job = call_type.str.contains(BATCH_CALL_TYPE).fill_null(False)
-            staged[_STAGED_BATCH_MODEL] = _batch_job_model(schema, batch_job)
+            # staged: the batch-model lookup reads it several times (not shared by Polars)
+            lf = lf.with_columns(batch_job.alias(_STAGED_BATCH_JOB))
+            staged[_STAGED_BATCH_MODEL] = _batch_job_model(schema, pl.col(_STAGED_BATCH_JOB))
             job_model = pl.col(_STAGED_BATCH_MODEL)
             model = pl.when(batch_job & model.is_null()).then(job_model).otherwise(model)
         tier = _service_tier_text(schema, _LITELLM_TIER_PATHS)
