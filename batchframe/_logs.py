@@ -693,7 +693,15 @@ def _fold_raw(
         *bad,
     ]
     group += list(row_keys)
-    sums = [*_log_sums(counters), pl.col(_TORN).any(), *(pl.col(_BAD).any() for _ in bad)]
+    # A fold holds either only requests with a recorded cost or only requests without one
+    # (`_UNPRICED` is a key), so the cost is a plain sum, made null after the fold where
+    # none was recorded: no per-fold null count.
+    sums = [
+        *(exact_sum(name) for name in counters),
+        pl.col("cost_usd").sum(),
+        pl.col(_TORN).any(),
+        *(pl.col(_BAD).any() for _ in bad),
+    ]
     if "request_count" not in counters:
         sums.append(pl.len().cast(pl.Int128).alias("request_count"))
     absent = [
@@ -722,6 +730,7 @@ def _fold_raw(
     )
     timestamp = pl.col("timestamp") if period is not None else _timestamp(pl.Schema(), origin)
     columns = {**keys, **{name: pl.col(name) for name in values}, "timestamp": timestamp}
+    columns["cost_usd"] = pl.when(pl.col(_UNPRICED).not_()).then(pl.col("cost_usd"))
     return folded.select(*(columns[name].alias(name) for name in LOG_SCHEMA), BUCKET)
 
 

@@ -392,14 +392,19 @@ def checked_values(
     checks: Sequence[tuple[pl.Expr, pl.Expr, str]],
     what: str,
     dtype: pl.DataType,
+    located: Sequence[tuple[pl.Expr, pl.Expr]] | None = None,
 ) -> pl.Expr:
     """`result`, raising `AggregateError` at collect time where, for one of `checks`
     (``(raw, parsed, column)``, as in `checked_parse`), `raw` held a value that did not parse.
 
     One batch check for all of them: a Python call per batch costs more than the parse of
     a mostly-null column, so values read from several places are checked in one call.
+
+    `located`, one ``(raw, parsed)`` per check: the same values written over the file's
+    own columns, for checks whose values are staged columns of a preset (the locator
+    reads the file, where those do not exist); read on the failure path only.
     """
-    return _checked(result, checks, what, dtype)
+    return _checked(result, checks, what, dtype, located)
 
 
 def _checked(
@@ -407,11 +412,16 @@ def _checked(
     checks: Sequence[tuple[pl.Expr, pl.Expr, str]],
     what: str,
     dtype: pl.DataType,
+    located: Sequence[tuple[pl.Expr, pl.Expr]] | None = None,
 ) -> pl.Expr:
     """The batch check of `checked_parse` and `checked_values`: `result`, or without one
     the first check's parsed value (not carried twice). Deferred (`deferring_checks`):
     that value, unchecked, the checks recorded."""
     lost = [raw.is_not_null() & parsed.is_null() for raw, parsed, _ in checks]
+    if located is None:
+        where_of = [(bad, raw) for bad, (raw, _, _) in zip(lost, checks, strict=True)]
+    else:
+        where_of = [(raw.is_not_null() & parsed.is_null(), raw) for raw, parsed in located]
     deferred = _DEFERRED.get()
     if deferred is not None:
         for (raw, _, column), bad in zip(checks, lost, strict=True):
@@ -419,9 +429,9 @@ def _checked(
         return (checks[0][1] if result is None else result).cast(dtype)
     fields = [] if result is None else [result.alias("result")]
     wheres: list[tuple[str, Callable[[object], str]]] = []
-    for index, ((raw, parsed, column), bad) in enumerate(zip(checks, lost, strict=True)):
+    for index, ((raw, parsed, column), place) in enumerate(zip(checks, where_of, strict=True)):
         fields += [raw.alias(f"raw{index}"), parsed.alias(f"parsed{index}")]
-        wheres.append((column, _where(bad, raw)))
+        wheres.append((column, _where(*place)))
     returned = "parsed0" if result is None else "result"
     return pl.struct(fields).map_batches(
         _unparsed(what, wheres, returned), return_dtype=dtype, is_elementwise=True

@@ -62,7 +62,7 @@ Decisions (documented here because no export contract settles them):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import NamedTuple, TypeAlias
+from typing import NamedTuple, TypeAlias, cast
 
 import polars as pl
 
@@ -426,11 +426,16 @@ def _first_positive_count(
     lf = lf.with_columns(column.alias(source))
     checks: list[tuple[pl.Expr, pl.Expr, str]] = []
     counts: list[pl.Expr] = []
+    # The same values written over the file's column (nothing staged): only read to say
+    # where a bad value is, which the locator finds by reading the file again.
+    located: list[tuple[pl.Expr, pl.Expr]] = []
     for index, path in enumerate(paths):
-        text = pl.col(source)
+        text, unstaged = pl.col(source), column
         if counts:  # rows an earlier path settled are not looked up again
             settled = pl.any_horizontal(count > 0 for count in counts).fill_null(False)
             text = pl.when(settled.not_()).then(text)
+            settled = pl.any_horizontal(count > 0 for _, count in located).fill_null(False)
+            unstaged = pl.when(settled.not_()).then(unstaged)
         value = lookup(text, schema[name], path)
         if value is None:
             continue
@@ -439,11 +444,13 @@ def _first_positive_count(
         lf = lf.with_columns(whole_count(pl.col(raw), text=True).alias(count))
         checks.append((pl.col(raw), pl.col(count), ".".join([name, *path])))
         counts.append(pl.col(count))
+        unstaged_raw = clean_text_once(cast(pl.Expr, lookup(unstaged, schema[name], path)))
+        located.append((unstaged_raw, whole_count(unstaged_raw, text=True)))
     if not counts:
         return lf, pl.lit(0, dtype=pl.Int64)
     positive = [pl.when(c > 0).then(c).otherwise(pl.lit(None, dtype=pl.Int64)) for c in counts]
     first = pl.coalesce(positive).fill_null(0)
-    return lf, checked_values(first, checks, "a whole number >= 0", pl.Int64())
+    return lf, checked_values(first, checks, "a whole number >= 0", pl.Int64(), located)
 
 
 def _litellm_input(prompt: pl.Expr, read: pl.Expr, write: pl.Expr) -> pl.Expr:

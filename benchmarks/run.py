@@ -234,7 +234,10 @@ def bench_size(
     }
     if columns is not None:
         engines["python loop"] = lambda: peers.python_projection(columns, rates, ELIGIBLE)
-    best = interleaved(engines, repeats, once={"python loop"})
+    # The loop takes its turn in every round up to 1M rows (best of the same rounds as
+    # the others, which the goal "no slower than the loop" at 100k needs); above that,
+    # where it takes seconds, it is timed once.
+    best = interleaved(engines, repeats, once={"python loop"} if rows > 10**6 else set())
 
     extra: dict[str, int] = {}
     input_bytes = frame.estimated_size()

@@ -84,9 +84,49 @@ def test_a_bad_cache_count_in_metadata_is_named_with_its_row(tmp_path: Path) -> 
         "number >= 0, got 'lots' at row 0 (line 2)"
     )
     assert _error(bf.aggregate_request_logs(logs).collect) == expected
-    # Row by row, the check of a value staged out of `metadata` cannot say where its row is
-    # (its locator reads the file's columns, not the staged ones); the fold's can.
-    assert _error(logs.collect) == expected.removesuffix(" at row 0 (line 2)")
+    # row by row too: the value is staged out of `metadata`, and the locator, which reads
+    # the file again, reads it from `metadata` itself
+    assert _error(logs.collect) == expected
+
+
+def test_a_bad_cache_count_litellm_never_reads_does_not_mislead_the_locator(
+    tmp_path: Path,
+) -> None:
+    """Row 0 holds the same bad text, but at a path LiteLLM does not reach on that row (an
+    earlier field already gave a positive count): the error is row 2's, on both routes."""
+    settled = (
+        '{"usage_object": {"prompt_tokens": 50000, "cache_read_input_tokens": 7, '
+        '"prompt_tokens_details": {"cached_tokens": "lots"}}}'
+    )
+    unsettled = (
+        '{"usage_object": {"prompt_tokens": 500, "cache_read_input_tokens": 0, '
+        '"prompt_tokens_details": {"cached_tokens": "lots"}}}'
+    )
+    path = _edited(tmp_path, 0, "metadata", settled)
+    frame = pl.read_csv(path, infer_schema=False)
+    frame = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 2)
+        .then(pl.lit(unsettled))
+        .otherwise("metadata")
+        .alias("metadata")
+    )
+    frame.write_csv(path)
+    logs = bf.scan_request_logs(path, preset="litellm-spendlogs")
+    expected = (
+        "column 'metadata.usage_object.prompt_tokens_details.cached_tokens': expected a whole "
+        "number >= 0, got 'lots' at row 2 (line 4)"
+    )
+    assert _error(logs.collect) == expected
+    assert _error(bf.aggregate_request_logs(logs).collect) == expected
+    # and with row 2 mended, row 0 alone is no error: its count is the 7 read first
+    frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 2)
+        .then(pl.lit(unsettled.replace('"lots"', "3")))
+        .otherwise("metadata")
+        .alias("metadata")
+    ).write_csv(path)
+    fixed = bf.scan_request_logs(path, preset="litellm-spendlogs").collect()
+    assert fixed["cached_input_tokens"].to_list()[:3] == [7, 90000, 3]
 
 
 def test_a_value_the_fold_does_not_read_is_not_checked_by_it(tmp_path: Path) -> None:
