@@ -2,7 +2,7 @@
 
     python benchmarks/logs.py --rows 2e7,1e8 --files 4 --csv-rows 1e7 --json out.json
 
-Two kinds of input, generated once (seeded) into --data-dir and reused (not committed):
+Three kinds of input, generated once (seeded) into --data-dir and reused (not committed):
 
 * raw Parquet logs, one row per request (`--rows`, split over `--files` files): provider,
   model, tag, token counts, spend, start time, service tier (3 % on ``batch``);
@@ -13,7 +13,9 @@ Two kinds of input, generated once (seeded) into --data-dir and reused (not comm
   (``litellm/proxy/spend_tracking/spend_tracking_utils.py`` puts the ``Usage`` dict there;
   ``litellm/types/utils.py`` ``Usage`` has ``cache_read_input_tokens`` and
   ``prompt_tokens_details.cached_tokens``). batchframe reads it with
-  ``preset="litellm-spendlogs"``.
+  ``preset="litellm-spendlogs"``;
+* with ``--real-csv-rows``, the same requests dumped with every column of the table and
+  ``metadata`` as LiteLLM writes it (``write_litellm_real_csv``).
 
 Every engine runs in a fresh process, the engines taking turns, best of --repeats:
 
@@ -156,6 +158,109 @@ def write_litellm_csv(rows: int, folder: Path, seed: int = 11) -> Path:
     )
     dump.write_csv(path)
     print(f"   wrote {path.name} ({rows:,} rows)", flush=True)
+    return path
+
+
+def _details(cached: pl.Expr) -> list[pl.Expr]:
+    """The ``completion_tokens_details`` / ``prompt_tokens_details`` / cache keys of a
+    LiteLLM ``Usage`` dict as JSON text pieces (``litellm/types/utils.py``)."""
+    return [
+        pl.lit(
+            '"completion_tokens_details": {"accepted_prediction_tokens": 0, "audio_tokens": 0, '
+            '"reasoning_tokens": 0, "rejected_prediction_tokens": 0, "text_tokens": null}, '
+            '"prompt_tokens_details": {"audio_tokens": null, "cached_tokens": '
+        ),
+        cached,
+        pl.lit(
+            ', "text_tokens": null, "image_tokens": null}, "cache_creation_input_tokens": 0, '
+            '"cache_read_input_tokens": '
+        ),
+        cached,
+    ]
+
+
+def write_litellm_real_csv(rows: int, folder: Path, seed: int = 11) -> Path:
+    """The same requests as `write_litellm_csv`, dumped the way a real ``LiteLLM_SpendLogs``
+    table is (kept if already there).
+
+    Every column of the table (``schema.prisma``, as in
+    ``tests/data/logs/litellm_spendlogs_cache.csv``), and ``metadata`` as LiteLLM's
+    ``spend_tracking_utils.py`` writes it: ``status``, ``batch_models: null``, the key and
+    team aliases, ``spend_logs_metadata``, the ``usage_object`` with its details objects
+    and cache keys, and ``additional_usage_values`` repeating the details (about 800 bytes
+    a row against 250 in the benchmark's own shape). Same counts, same findings.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "spendlogs.csv"
+    if path.exists():
+        return path
+    frame = _requests(rows, seed)
+    prompt, completion = pl.col("prompt_tokens"), pl.col("completion_tokens")
+    cached = (
+        pl.when(pl.col("cache_share") < 0.3)
+        .then((prompt * pl.col("cache_share")).cast(pl.Int64))
+        .otherwise(0)
+    )
+    metadata = pl.concat_str(
+        pl.lit(
+            '{"status": "success", "batch_models": null, "user_api_key_alias": "etl-key", '
+            '"user_api_key_team_alias": "data-platform", "spend_logs_metadata": null, '
+            '"usage_object": {"completion_tokens": '
+        ),
+        completion,
+        pl.lit(', "prompt_tokens": '),
+        prompt,
+        pl.lit(', "total_tokens": '),
+        prompt + completion,
+        pl.lit(", "),
+        *_details(cached),
+        pl.lit('}, "additional_usage_values": {'),
+        *_details(cached),
+        pl.lit("}}"),
+    )
+    tags = (
+        pl.when(pl.col("tag").is_null())
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit('["'), "tag", pl.lit('"]')))
+    )
+    start = pl.col("start_time").dt.strftime("%Y-%m-%d %H:%M:%S%.3f")
+    none = pl.lit(None, dtype=pl.String)
+    dump = frame.with_row_index("n").select(
+        pl.format("chatcmpl-{}", "n").alias("request_id"),
+        pl.lit("acompletion").alias("call_type"),
+        pl.lit("12863374750ccdd3839ccfa4ea2261c6a8370d67a9a5a6fec84038603b1481fc").alias("api_key"),
+        "spend",
+        (prompt + completion).alias("total_tokens"),
+        "prompt_tokens",
+        "completion_tokens",
+        start.alias("startTime"),
+        start.alias("endTime"),
+        pl.lit(1200).alias("request_duration_ms"),
+        start.alias("completionStartTime"),
+        "model",
+        pl.lit("06ace442-0000-4000-8000-a23c4e80ac7a").alias("model_id"),
+        pl.col("model").alias("model_group"),
+        pl.col("provider").alias("custom_llm_provider"),
+        pl.lit("https://api.example.com/v1").alias("api_base"),
+        pl.lit("svc-etl").alias("user"),
+        metadata.alias("metadata"),
+        pl.lit("False").alias("cache_hit"),
+        pl.lit("Cache OFF").alias("cache_key"),
+        tags.alias("request_tags"),
+        pl.lit("team-data").alias("team_id"),
+        none.alias("organization_id"),
+        none.alias("end_user"),
+        none.alias("requester_ip_address"),
+        pl.lit("{}").alias("messages"),
+        pl.lit("{}").alias("response"),
+        pl.format("sess-{}", "n").alias("session_id"),
+        pl.lit("success").alias("status"),
+        none.alias("mcp_namespaced_tool_name"),
+        none.alias("agent_id"),
+        pl.lit("{}").alias("proxy_server_request"),
+    )
+    dump.write_csv(path)
+    print(f"   wrote {path.name} ({rows:,} rows, the real dump's shape)", flush=True)
     return path
 
 
@@ -440,6 +545,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--files", type=int, default=4)
     parser.add_argument("--csv-rows", type=lambda t: int(float(t)), default=10**7, help="0: none")
+    parser.add_argument(
+        "--real-csv-rows",
+        type=lambda t: int(float(t)),
+        default=0,
+        help="the same CSV export with every column and metadata key a real dump has (0: none)",
+    )
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--data-dir", type=Path, default=HERE / "data")
     parser.add_argument("--json", type=Path)
@@ -466,15 +577,26 @@ def main(argv: list[str] | None = None) -> int:
         )
         entry.update(files=args.files, bytes=sum(p.stat().st_size for p in paths))
         report["inputs"].append(entry)
-    if args.csv_rows:
-        folder = args.data_dir / f"litellm-{args.csv_rows}"
-        print(f"== {args.csv_rows:,} LiteLLM spend-log rows in one CSV ({folder})", flush=True)
-        path = write_litellm_csv(args.csv_rows, folder)
+    csvs = [
+        (args.csv_rows, "litellm", write_litellm_csv, "one CSV"),
+        (
+            args.real_csv_rows,
+            "litellm-real",
+            write_litellm_real_csv,
+            "one CSV of a real dump's shape",
+        ),
+    ]
+    for rows, name, write, what in csvs:
+        if not rows:
+            continue
+        folder = args.data_dir / f"{name}-{rows}"
+        print(f"== {rows:,} LiteLLM spend-log rows in {what} ({folder})", flush=True)
+        path = write(rows, folder)
         entry = compare(
-            f"litellm-csv-{args.csv_rows}",
+            f"{name}-csv-{rows}",
             "csv",
             str(path),
-            args.csv_rows,
+            rows,
             ["batchframe", "duckdb", "polars", "pandas"],
             args.repeats,
         )
