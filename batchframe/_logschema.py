@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ __all__ = [
     "NO_TAGS",
     "TAGS_DTYPE",
     "Check",
+    "TextHints",
     "checked_parse",
     "checked_values",
     "clean_tags",
@@ -120,7 +121,21 @@ def _instance(dtype: object) -> pl.DataType:
     return result
 
 
-def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | None:
+@dataclass(frozen=True, eq=False)  # (its fields are expressions: no ==)
+class TextHints:
+    """Byte searches of one JSON-text column, computed once per row (staged columns) for
+    the lookups that would otherwise each search the whole column again: whether the
+    text has a backslash (`escaped`), and whether it has the JSON string of a key
+    (`present`, by key). Valid for that column and for any masking of it (rows made
+    null, never altered): a lookup of a null is null whatever the hint says."""
+
+    escaped: pl.Expr
+    present: Mapping[str, pl.Expr]
+
+
+def lookup(
+    expr: pl.Expr, dtype: pl.DataType, path: Sequence[str], hints: TextHints | None = None
+) -> pl.Expr | None:
     """The value at `path` (nested keys) inside an object column, as String; None if the
     column's type cannot hold it.
 
@@ -138,6 +153,8 @@ def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | 
         >>> kv = pl.DataFrame({"m": [[{"key": "input", "value": 5}]]})
         >>> kv.select(lookup(pl.col("m"), kv.schema["m"], ["input"]))["m"].to_list()
         ['5']
+
+    `hints` (`TextHints`) describe `expr` itself when it is JSON text (not a level below).
     """
     for index, key in enumerate(path):
         if isinstance(dtype, pl.Map):
@@ -157,7 +174,9 @@ def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | 
         elif isinstance(dtype, (pl.String, pl.Categorical, pl.Enum)):
             rest = path[index:]
             json_path = "$" + "".join(f"[{json.dumps(part)}]" for part in rest)
-            return json_path_value(expr.cast(pl.String), rest, json_path)
+            return json_path_value(
+                expr.cast(pl.String), rest, json_path, hints if index == 0 else None
+            )
         else:
             return None
     if isinstance(dtype, (pl.Struct, pl.List, pl.Array, pl.Map, pl.Object)):
@@ -165,7 +184,9 @@ def lookup(expr: pl.Expr, dtype: pl.DataType, path: Sequence[str]) -> pl.Expr | 
     return expr.cast(pl.String)
 
 
-def json_path_value(text: pl.Expr, keys: Sequence[str], json_path: str) -> pl.Expr:
+def json_path_value(
+    text: pl.Expr, keys: Sequence[str], json_path: str, hints: TextHints | None = None
+) -> pl.Expr:
     """``text.str.json_path_match(json_path)``, parsing only the rows that can match.
 
     `keys` are the object keys the path passes through. Polars parses the whole document
@@ -173,7 +194,8 @@ def json_path_value(text: pl.Expr, keys: Sequence[str], json_path: str) -> pl.Ex
     which a key appears neither as its JSON string literal nor in some escaped spelling
     (which needs a backslash) cannot hold the path, and its value is null without a parse
     — as `json_path_match` itself gives for a missing key or for text that is not JSON.
-    Exact: every row that could match is parsed.
+    Exact: every row that could match is parsed. `hints` hold searches of the same text
+    already made (`TextHints`).
 
     Examples:
         >>> import polars as pl
@@ -185,18 +207,23 @@ def json_path_value(text: pl.Expr, keys: Sequence[str], json_path: str) -> pl.Ex
     """
     if not keys:
         return text.str.json_path_match(json_path)
-    escaped = text.str.contains("\\", literal=True)
+    escaped = text.str.contains("\\", literal=True) if hints is None else hints.escaped
+    known = {} if hints is None else hints.present
+
+    def present(within: pl.Expr, key: str) -> pl.Expr:
+        return known.get(key, within.str.contains(json.dumps(key), literal=True))
+
     # The last key first: the most specific, it leaves few rows for the other searches
     # (a search of a null is free); the rows kept are the same in any order.
     *parents, last = keys
-    text = pl.when(text.str.contains(json.dumps(last), literal=True) | escaped).then(text)
+    text = pl.when(present(text, last) | escaped).then(text)
     if parents:
-        present = [text.str.contains(json.dumps(key), literal=True) for key in parents]
-        text = pl.when(pl.all_horizontal(present) | escaped).then(text)
+        found = [present(text, key) for key in parents]
+        text = pl.when(pl.all_horizontal(found) | escaped).then(text)
     return text.str.json_path_match(json_path)
 
 
-def maybe_nonzero(text: pl.Expr, keys: Sequence[str]) -> pl.Expr:
+def maybe_nonzero(text: pl.Expr, keys: Sequence[str], escaped: pl.Expr | None = None) -> pl.Expr:
     """False only on rows of JSON text where every value of every key in `keys` is ``0`` or
     ``null`` (or the keys are absent): rows whose numbers at those keys need no parse when
     only a positive value matters. A backslash anywhere (an escape could spell a key or a
@@ -214,7 +241,9 @@ def maybe_nonzero(text: pl.Expr, keys: Sequence[str]) -> pl.Expr:
     # a value that does not start as 0 or null followed by a delimiter
     other = r"(?:[^0n\s]|0[^,}\]\s]|n(?:[^u]|u[^l]|ul[^l]|ull[^,}\]\s]))"
     value = rf'"(?:{names})"\s*:\s*{other}'
-    return text.str.contains(value) | text.str.contains("\\", literal=True)
+    if escaped is None:  # (else: whether `text` has a backslash, searched once already)
+        escaped = text.str.contains("\\", literal=True)
+    return text.str.contains(value) | escaped
 
 
 def undouble_quotes(text: pl.Expr) -> pl.Expr:

@@ -61,7 +61,8 @@ Decisions (documented here because no export contract settles them):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple, TypeAlias, cast
 
 import polars as pl
@@ -70,6 +71,7 @@ from batchframe._errors import AggregateError
 from batchframe._exprs import when_chain
 from batchframe._logschema import (
     NO_TAGS,
+    TextHints,
     checked_parse,
     checked_values,
     clean_text,
@@ -405,6 +407,7 @@ def _first_positive_count(
     name: str,
     paths: Sequence[Sequence[str]],
     tag: str,
+    hints: TextHints | None = None,
 ) -> tuple[pl.LazyFrame, pl.Expr]:
     """The first count at ``paths`` inside the JSON-text or Struct column ``name`` that is
     > 0 on the row, else 0 (LiteLLM's own rule: a 0 in one field does not hide the count
@@ -418,12 +421,17 @@ def _first_positive_count(
     could not change the result. The values are staged in temporary columns ``_bf_<tag>_…``
     (the reserved prefix) of ``lf``, dropped by the preset's select, and checked in one
     batch call (`checked_values`).
+
+    `hints`: searches of the JSON text ``name`` made once already (`TextHints`).
     """
-    column = pl.col(name)
+    column = read = pl.col(name)
     if schema[name] == pl.String:
-        column = pl.when(maybe_nonzero(column, sorted({p[-1] for p in paths}))).then(column)
+        keys = sorted({p[-1] for p in paths})
+        column = pl.when(maybe_nonzero(column, keys)).then(column)
+        escaped = None if hints is None else hints.escaped
+        read = pl.when(maybe_nonzero(read, keys, escaped)).then(read)
     source = f"{RESERVED_PREFIX}{tag}"
-    lf = lf.with_columns(column.alias(source))
+    lf = lf.with_columns(read.alias(source))
     checks: list[tuple[pl.Expr, pl.Expr, str]] = []
     counts: list[pl.Expr] = []
     # The same values written over the file's column (nothing staged): only read to say
@@ -436,7 +444,7 @@ def _first_positive_count(
             text = pl.when(settled.not_()).then(text)
             settled = pl.any_horizontal(count > 0 for _, count in located).fill_null(False)
             unstaged = pl.when(settled.not_()).then(unstaged)
-        value = lookup(text, schema[name], path)
+        value = lookup(text, schema[name], path, hints)
         if value is None:
             continue
         raw, count = f"{source}_{index}", f"{source}_{index}_count"
@@ -502,9 +510,10 @@ _LITELLM_WRITE_PATHS = (
 
 
 def _litellm_cache_counts(
-    lf: pl.LazyFrame, schema: pl.Schema
+    lf: pl.LazyFrame, schema: pl.Schema, hints: TextHints | None = None
 ) -> tuple[pl.LazyFrame, pl.Expr, pl.Expr]:
-    """``(lf, cache reads, cache writes)`` of a spend-log row, from its ``metadata``."""
+    """``(lf, cache reads, cache writes)`` of a spend-log row, from its ``metadata``
+    (`hints`: searches of ``metadata`` text already staged)."""
     if "metadata" not in schema or not (
         schema["metadata"] == pl.String or isinstance(schema["metadata"], pl.Struct)
     ):
@@ -512,9 +521,34 @@ def _litellm_cache_counts(
         return lf, zero, zero
     read_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_READ_PATHS]
     write_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_WRITE_PATHS]
-    lf, reads = _first_positive_count(lf, schema, "metadata", read_paths, "cache_read")
-    lf, writes = _first_positive_count(lf, schema, "metadata", write_paths, "cache_write")
+    if hints is None and schema["metadata"] == pl.String:
+        lf, hints = _text_hints(lf, "metadata", [])
+    lf, reads = _first_positive_count(lf, schema, "metadata", read_paths, "cache_read", hints=hints)
+    lf, writes = _first_positive_count(
+        lf, schema, "metadata", write_paths, "cache_write", hints=hints
+    )
     return lf, reads, writes
+
+
+def _text_hints(lf: pl.LazyFrame, name: str, keys: Sequence[str]) -> tuple[pl.LazyFrame, TextHints]:
+    """`lf` with the JSON-text column `name` searched once per row, staged: for a
+    backslash and for the JSON string of each of `keys`; the `TextHints` that read them.
+
+    Each lookup of the text otherwise searches the whole column for these again (Polars
+    does not share the repeats): on 1M rows of a real spend-log dump (~950 bytes of
+    ``metadata`` a row) the cache counts and tier took 2.5-2.7 s without, 2.1-2.3 s with.
+    """
+    column = pl.col(name)
+    escaped = f"{RESERVED_PREFIX}{name}_escaped"
+    staged = {escaped: column.str.contains("\\", literal=True)}
+    present: dict[str, pl.Expr] = {}
+    for index, key in enumerate(keys):
+        staged[f"{RESERVED_PREFIX}{name}_key_{index}"] = column.str.contains(
+            json.dumps(key), literal=True
+        )
+        present[key] = pl.col(f"{RESERVED_PREFIX}{name}_key_{index}")
+    lf = lf.with_columns(value.alias(staged_name) for staged_name, value in staged.items())
+    return lf, TextHints(pl.col(escaped), present)
 
 
 # Where LiteLLM records the service tier a request ran on: ``metadata.cost_breakdown`` is the
@@ -533,13 +567,19 @@ BATCH_JOB_MODEL = "(batch job)"
 
 
 def _service_tier_text(
-    schema: pl.Schema, sources: Sequence[tuple[str, Sequence[str]]]
+    schema: pl.Schema,
+    sources: Sequence[tuple[str, Sequence[str]]],
+    hints: Mapping[str, TextHints] | None = None,
 ) -> pl.Expr | None:
     """The service tier text of a request, trimmed: from the first of `sources` (column,
     path) that holds one on the row, else the top-level ``service_tier``; None if no
-    source can hold one. `tier_name` names it. (Each lookup is evaluated once.)"""
+    source can hold one. `tier_name` names it. (Each lookup is evaluated once; `hints`,
+    by column, hold searches of JSON-text columns already staged.)"""
+    known = hints or {}
     found = [
-        lookup(pl.col(column), schema[column], path) for column, path in sources if column in schema
+        lookup(pl.col(column), schema[column], path, known.get(column))
+        for column, path in sources
+        if column in schema
     ]
     values = [clean_text_once(value) for value in found if value is not None]
     if "service_tier" in schema and schema["service_tier"] in (pl.String, pl.Categorical):
@@ -681,7 +721,14 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
         # Values read out of the JSON text are staged per request, each parsed once (the
         # expressions below use them several times and Polars does not share repeats);
         # everything else is a function of few-valued columns, evaluated per folded row.
-        lf, cached, written = _litellm_cache_counts(lf, schema)
+        hints: dict[str, TextHints] = {}
+        if "metadata" in schema and schema["metadata"] == pl.String:
+            # the searches several lookups of the metadata text share, made once per row
+            tier_keys = sorted(
+                {path[-1] for column, path in _LITELLM_TIER_PATHS if column == "metadata"}
+            )
+            lf, hints["metadata"] = _text_hints(lf, "metadata", tier_keys)
+        lf, cached, written = _litellm_cache_counts(lf, schema, hints.get("metadata"))
         staged = {_STAGED_CACHED: cached, _STAGED_WRITTEN: written}
         batch_job = pl.lit(False)
         if "call_type" in schema and schema["call_type"] == pl.String:
@@ -692,7 +739,7 @@ def litellm_spendlogs_preset(*, drop_tags: Sequence[str] = GATEWAY_TAG_PATTERNS)
             staged[_STAGED_BATCH_MODEL] = _batch_job_model(schema, pl.col(_STAGED_BATCH_JOB))
             job_model = pl.col(_STAGED_BATCH_MODEL)
             model = pl.when(batch_job & model.is_null()).then(job_model).otherwise(model)
-        tier = _service_tier_text(schema, _LITELLM_TIER_PATHS)
+        tier = _service_tier_text(schema, _LITELLM_TIER_PATHS, hints)
         if tier is not None:
             staged[_STAGED_TIER] = tier
         lf = lf.with_columns(value.alias(key) for key, value in staged.items())

@@ -21,6 +21,7 @@ from polars.testing import assert_frame_equal
 
 import batchframe as bf
 from batchframe._logschema import (
+    TextHints,
     clean_text,
     clean_text_once,
     json_path_value,
@@ -108,6 +109,39 @@ def test_a_guarded_json_path_is_the_plain_json_path(
     plain = frame.select(pl.col("m").str.json_path_match(json_path))["m"]
     guarded = frame.select(json_path_value(pl.col("m"), path, json_path))["m"]
     assert guarded.to_list() == plain.to_list()
+
+
+@settings(max_examples=300, deadline=None)
+@given(case=_cases(), mask=st.lists(st.booleans(), min_size=12, max_size=12))
+def test_a_json_path_with_staged_searches_is_the_plain_json_path(
+    case: tuple[list[str], list[str | None]], mask: list[bool]
+) -> None:
+    """The searches a preset stages once per row (`TextHints`: a backslash, the keys)
+    give every lookup of the text, and of any masking of it, its plain JSON-path value."""
+    path, texts = case
+    json_path = "$" + "".join(f"[{json.dumps(key)}]" for key in path)
+    frame = pl.DataFrame(
+        {"m": texts, "keep": mask[: len(texts)]}, schema={"m": pl.String, "keep": pl.Boolean}
+    )
+    staged = {"escaped": pl.col("m").str.contains("\\", literal=True)}
+    present = {}
+    for index, key in enumerate(dict.fromkeys(path[: len(path) // 2 + 1])):  # some of them
+        staged[f"key{index}"] = pl.col("m").str.contains(json.dumps(key), literal=True)
+        present[key] = pl.col(f"key{index}")
+    frame = frame.with_columns(value.alias(name) for name, value in staged.items())
+    hints = TextHints(pl.col("escaped"), present)
+    masked = pl.when(pl.col("keep")).then(pl.col("m"))
+    got = frame.select(
+        json_path_value(pl.col("m"), path, json_path, hints).alias("whole"),
+        json_path_value(masked, path, json_path, hints).alias("masked"),
+        maybe_nonzero(pl.col("m"), [path[-1]], pl.col("escaped")).alias("nonzero"),
+    )
+    plain = frame.select(
+        pl.col("m").str.json_path_match(json_path).alias("whole"),
+        masked.str.json_path_match(json_path).alias("masked"),
+        maybe_nonzero(pl.col("m"), [path[-1]]).alias("nonzero"),
+    )
+    assert_frame_equal(got, plain)
 
 
 _numbers = st.one_of(
