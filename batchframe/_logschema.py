@@ -211,7 +211,7 @@ def json_path_value(
     known = {} if hints is None else hints.present
 
     def present(within: pl.Expr, key: str) -> pl.Expr:
-        return known.get(key, within.str.contains(json.dumps(key), literal=True))
+        return known[key] if key in known else within.str.contains(json.dumps(key), literal=True)
 
     # The last key first: the most specific, it leaves few rows for the other searches
     # (a search of a null is free); the rows kept are the same in any order.
@@ -447,15 +447,15 @@ def _checked(
     the first check's parsed value (not carried twice). Deferred (`deferring_checks`):
     that value, unchecked, the checks recorded."""
     lost = [raw.is_not_null() & parsed.is_null() for raw, parsed, _ in checks]
-    if located is None:
-        where_of = [(bad, raw) for bad, (raw, _, _) in zip(lost, checks, strict=True)]
-    else:
-        where_of = [(raw.is_not_null() & parsed.is_null(), raw) for raw, parsed in located]
     deferred = _DEFERRED.get()
     if deferred is not None:
         for (raw, _, column), bad in zip(checks, lost, strict=True):
             deferred.append(Check(bad, raw, partial(_unparsed_message, column, what)))
         return (checks[0][1] if result is None else result).cast(dtype)
+    if located is None:
+        where_of = [(bad, raw) for bad, (raw, _, _) in zip(lost, checks, strict=True)]
+    else:
+        where_of = [(raw.is_not_null() & parsed.is_null(), raw) for raw, parsed in located]
     fields = [] if result is None else [result.alias("result")]
     wheres: list[tuple[str, Callable[[object], str]]] = []
     for index, ((raw, parsed, column), place) in enumerate(zip(checks, where_of, strict=True)):

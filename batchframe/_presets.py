@@ -521,8 +521,6 @@ def _litellm_cache_counts(
         return lf, zero, zero
     read_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_READ_PATHS]
     write_paths = [(*parent, *p) for parent in _LITELLM_USAGE_PARENTS for p in _LITELLM_WRITE_PATHS]
-    if hints is None and schema["metadata"] == pl.String:
-        lf, hints = _text_hints(lf, "metadata", [])
     lf, reads = _first_positive_count(lf, schema, "metadata", read_paths, "cache_read", hints=hints)
     lf, writes = _first_positive_count(
         lf, schema, "metadata", write_paths, "cache_write", hints=hints
@@ -540,15 +538,12 @@ def _text_hints(lf: pl.LazyFrame, name: str, keys: Sequence[str]) -> tuple[pl.La
     """
     column = pl.col(name)
     escaped = f"{RESERVED_PREFIX}{name}_escaped"
-    staged = {escaped: column.str.contains("\\", literal=True)}
-    present: dict[str, pl.Expr] = {}
-    for index, key in enumerate(keys):
-        staged[f"{RESERVED_PREFIX}{name}_key_{index}"] = column.str.contains(
-            json.dumps(key), literal=True
-        )
-        present[key] = pl.col(f"{RESERVED_PREFIX}{name}_key_{index}")
-    lf = lf.with_columns(value.alias(staged_name) for staged_name, value in staged.items())
-    return lf, TextHints(pl.col(escaped), present)
+    found = {key: f"{RESERVED_PREFIX}{name}_key_{index}" for index, key in enumerate(keys)}
+    lf = lf.with_columns(
+        column.str.contains("\\", literal=True).alias(escaped),
+        *(column.str.contains(json.dumps(key), literal=True).alias(n) for key, n in found.items()),
+    )
+    return lf, TextHints(pl.col(escaped), {key: pl.col(n) for key, n in found.items()})
 
 
 # Where LiteLLM records the service tier a request ran on: ``metadata.cost_breakdown`` is the

@@ -101,6 +101,22 @@ def write_logs(rows: int, files: int, folder: Path, seed: int = 7) -> list[Path]
     return paths
 
 
+def _cached_tokens() -> pl.Expr:
+    """A request's prompt-cache reads: part of the prompt for ~30 % of requests, else 0."""
+    prompt, share = pl.col("prompt_tokens"), pl.col("cache_share")
+    return pl.when(share < 0.3).then((prompt * share).cast(pl.Int64)).otherwise(0)
+
+
+def _request_tags() -> pl.Expr:
+    """``request_tags`` as LiteLLM stores it: JSON text of the tag list (``[]`` untagged)."""
+    tag = pl.col("tag")
+    return (
+        pl.when(tag.is_null())
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit('["'), tag, pl.lit('"]')))
+    )
+
+
 def write_litellm_csv(rows: int, folder: Path, seed: int = 11) -> Path:
     """A LiteLLM ``LiteLLM_SpendLogs`` dump as CSV (kept if already there).
 
@@ -115,11 +131,7 @@ def write_litellm_csv(rows: int, folder: Path, seed: int = 11) -> Path:
         return path
     frame = _requests(rows, seed)
     prompt, completion = pl.col("prompt_tokens"), pl.col("completion_tokens")
-    cached = (
-        pl.when(pl.col("cache_share") < 0.3)
-        .then((prompt * pl.col("cache_share")).cast(pl.Int64))
-        .otherwise(0)
-    )
+    cached = _cached_tokens()
     usage = pl.concat_str(
         pl.lit('{"user_api_key_alias": null, "usage_object": {"completion_tokens": '),
         completion,
@@ -132,11 +144,6 @@ def write_litellm_csv(rows: int, folder: Path, seed: int = 11) -> Path:
         pl.lit(', "cache_creation_input_tokens": 0, "prompt_tokens_details": {"cached_tokens": '),
         cached,
         pl.lit("}}}"),
-    )
-    tags = (
-        pl.when(pl.col("tag").is_null())
-        .then(pl.lit("[]"))
-        .otherwise(pl.concat_str(pl.lit('["'), "tag", pl.lit('"]')))
     )
     dump = frame.with_row_index("n").select(
         pl.format("req-{}", "n").alias("request_id"),
@@ -154,7 +161,7 @@ def write_litellm_csv(rows: int, folder: Path, seed: int = 11) -> Path:
         pl.lit("").alias("user"),
         usage.alias("metadata"),
         pl.lit("False").alias("cache_hit"),
-        tags.alias("request_tags"),
+        _request_tags().alias("request_tags"),
     )
     dump.write_csv(path)
     print(f"   wrote {path.name} ({rows:,} rows)", flush=True)
@@ -196,11 +203,7 @@ def write_litellm_real_csv(rows: int, folder: Path, seed: int = 11) -> Path:
         return path
     frame = _requests(rows, seed)
     prompt, completion = pl.col("prompt_tokens"), pl.col("completion_tokens")
-    cached = (
-        pl.when(pl.col("cache_share") < 0.3)
-        .then((prompt * pl.col("cache_share")).cast(pl.Int64))
-        .otherwise(0)
-    )
+    cached = _cached_tokens()
     metadata = pl.concat_str(
         pl.lit(
             '{"status": "success", "batch_models": null, "user_api_key_alias": "etl-key", '
@@ -217,11 +220,6 @@ def write_litellm_real_csv(rows: int, folder: Path, seed: int = 11) -> Path:
         pl.lit('}, "additional_usage_values": {'),
         *_details(cached),
         pl.lit("}}"),
-    )
-    tags = (
-        pl.when(pl.col("tag").is_null())
-        .then(pl.lit("[]"))
-        .otherwise(pl.concat_str(pl.lit('["'), "tag", pl.lit('"]')))
     )
     start = pl.col("start_time").dt.strftime("%Y-%m-%d %H:%M:%S%.3f")
     none = pl.lit(None, dtype=pl.String)
@@ -246,7 +244,7 @@ def write_litellm_real_csv(rows: int, folder: Path, seed: int = 11) -> Path:
         metadata.alias("metadata"),
         pl.lit("False").alias("cache_hit"),
         pl.lit("Cache OFF").alias("cache_key"),
-        tags.alias("request_tags"),
+        _request_tags().alias("request_tags"),
         pl.lit("team-data").alias("team_id"),
         none.alias("organization_id"),
         none.alias("end_user"),

@@ -15,29 +15,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _run(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`benchmarks/<script>` with `args` in a fresh interpreter; its output captured."""
+    command = [sys.executable, str(ROOT / "benchmarks" / script), *args]
+    return subprocess.run(command, capture_output=True, text=True, check=False)
+
+
 @pytest.mark.bench  # the peers it compares against: duckdb, pandas
 def test_benchmark_smoke_run(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "run.py"),
-            "--rows",
-            "3000",
-            "--repeats",
-            "1",
-            "--parquet-rows",
-            "3000",
-            "--eligible-shares",
-            "0.25,0.05",
-            "--data-dir",
-            str(tmp_path),
-            "--json",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    done = _run(
+        "run.py",
+        *("--rows", "3000", "--repeats", "1", "--parquet-rows", "3000"),
+        *("--eligible-shares", "0.25,0.05", "--data-dir", str(tmp_path), "--json", str(out)),
     )
     assert done.returncode == 0, done.stderr
     assert "findings agree across engines" in done.stdout
@@ -70,17 +60,11 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
 def test_logs_benchmark_smoke_run(tmp_path: Path) -> None:
     """`benchmarks/logs.py` on small inputs of each kind: every engine must agree."""
     out = tmp_path / "logs.json"
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "logs.py"),
-            *("--rows", "20000", "--files", "2", "--csv-rows", "3000"),
-            *("--real-csv-rows", "3000", "--repeats", "1"),
-            *("--data-dir", str(tmp_path), "--json", str(out)),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    done = _run(
+        "logs.py",
+        *("--rows", "20000", "--files", "2", "--csv-rows", "3000"),
+        *("--real-csv-rows", "3000", "--repeats", "1"),
+        *("--data-dir", str(tmp_path), "--json", str(out)),
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("every engine finds the same 18 findings") == 3
